@@ -1,0 +1,308 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from .querysets import JurisdictionQuerySet, OfficialQuerySet, RoleQuerySet
+
+
+class State(models.TextChoices):
+    """USPS codes of the 50 states, the District of Columbia and the five inhabited territories."""
+
+    AL = "AL", "Alabama"
+    AK = "AK", "Alaska"
+    AS = "AS", "American Samoa"
+    AZ = "AZ", "Arizona"
+    AR = "AR", "Arkansas"
+    CA = "CA", "California"
+    CO = "CO", "Colorado"
+    CT = "CT", "Connecticut"
+    DE = "DE", "Delaware"
+    DC = "DC", "District of Columbia"
+    FL = "FL", "Florida"
+    GA = "GA", "Georgia"
+    GU = "GU", "Guam"
+    HI = "HI", "Hawaii"
+    ID = "ID", "Idaho"
+    IL = "IL", "Illinois"
+    IN = "IN", "Indiana"
+    IA = "IA", "Iowa"
+    KS = "KS", "Kansas"
+    KY = "KY", "Kentucky"
+    LA = "LA", "Louisiana"
+    ME = "ME", "Maine"
+    MD = "MD", "Maryland"
+    MA = "MA", "Massachusetts"
+    MI = "MI", "Michigan"
+    MN = "MN", "Minnesota"
+    MS = "MS", "Mississippi"
+    MO = "MO", "Missouri"
+    MT = "MT", "Montana"
+    NE = "NE", "Nebraska"
+    NV = "NV", "Nevada"
+    NH = "NH", "New Hampshire"
+    NJ = "NJ", "New Jersey"
+    NM = "NM", "New Mexico"
+    NY = "NY", "New York"
+    NC = "NC", "North Carolina"
+    ND = "ND", "North Dakota"
+    MP = "MP", "Northern Mariana Islands"
+    OH = "OH", "Ohio"
+    OK = "OK", "Oklahoma"
+    OR = "OR", "Oregon"
+    PA = "PA", "Pennsylvania"
+    PR = "PR", "Puerto Rico"
+    RI = "RI", "Rhode Island"
+    SC = "SC", "South Carolina"
+    SD = "SD", "South Dakota"
+    TN = "TN", "Tennessee"
+    TX = "TX", "Texas"
+    UT = "UT", "Utah"
+    VT = "VT", "Vermont"
+    VI = "VI", "Virgin Islands"
+    VA = "VA", "Virginia"
+    WA = "WA", "Washington"
+    WV = "WV", "West Virginia"
+    WI = "WI", "Wisconsin"
+    WY = "WY", "Wyoming"
+
+
+class JurisdictionLevel(models.TextChoices):
+    CITY = "city", "City"
+    COUNTY = "county", "County"
+    CITY_COUNTY = "city_county", "Consolidated city-county"
+    FEDERAL_DISTRICT = "federal_district", "Federal district"
+    STATE = "state", "State"
+
+
+class StanceLevel(models.TextChoices):
+    """A jurisdiction's police cooperation with ICE; the codes are part of the public API."""
+
+    REFUSES = "refuses", "Refuses cooperation"
+    LIMITED = "limited", "Limited cooperation"
+    COOPERATES = "cooperates", "Cooperates"
+    UNKNOWN = "unknown", "No public position"
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", "Police department"
+    SHERIFF = "sheriff", "Sheriff"
+    CORRECTIONS = "corrections", "Jail or corrections"
+    MAYORS_OFFICE = "mayors_office", "Mayor's office"
+    IMMIGRANT_AFFAIRS = "immigrant_affairs", "Office of immigrant affairs"
+    COUNCIL = "council", "Council"
+    PROSECUTOR = "prosecutor", "Prosecutor"
+    OTHER = "other", "Other"
+
+
+def jurisdiction_slug(name: str, state: str) -> str:
+    """`chicago-il`, `new-york-ny`, `washington-dc`: the permalink key of a jurisdiction."""
+    return slugify(f"{name} {state}")
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Jurisdiction(TimeStampedModel):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=220,
+        unique=True,
+        help_text="Permalink key, <name>-<state> in lower case, e.g. chicago-il. "
+        "Filled from name and state when left empty.",
+        blank=True,
+    )
+    state = models.CharField(max_length=2, choices=State, db_index=True)
+    level = models.CharField(
+        max_length=20, choices=JurisdictionLevel, default=JurisdictionLevel.CITY
+    )
+    population = models.PositiveIntegerField(null=True, blank=True)
+    latitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The jurisdiction this one lies within, e.g. a county for a city.",
+    )
+    geoid = models.CharField(
+        "Census GEOID",
+        max_length=16,
+        blank=True,
+        help_text="The Census Bureau's identifier: 2-digit state FIPS + place or county code.",
+    )
+    # Denormalised from the stance timeline by statements.services so that lists, filters and
+    # the map read the current stance without a query per row.
+    stance_level = models.CharField(
+        "current stance",
+        max_length=20,
+        choices=StanceLevel,
+        default=StanceLevel.UNKNOWN,
+        editable=False,
+        db_index=True,
+    )
+
+    history = HistoricalRecords()
+    objects = JurisdictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "state"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="jurisdiction_slug_unique"),
+            models.UniqueConstraint(
+                fields=["name", "state", "level"], name="jurisdiction_name_state_level_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="jurisdiction_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="jurisdiction_longitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="jurisdiction_coordinates_both_or_neither",
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="jurisdiction_slug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(state__in=State.values), name="jurisdiction_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=JurisdictionLevel.values), name="jurisdiction_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stance_level__in=StanceLevel.values),
+                name="jurisdiction_stance_level_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
+                name="jurisdiction_not_its_own_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.state}"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = jurisdiction_slug(self.name, self.state)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cities:detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Agency(TimeStampedModel):
+    """A body within a jurisdiction that holds a policy or speaks: a police department, a mayor's office."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="agencies"
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AgencyKind)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["jurisdiction__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "name"], name="agency_name_unique_in_jurisdiction"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AgencyKind.values), name="agency_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.jurisdiction})"
+
+
+class Official(TimeStampedModel):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = OfficialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="official_slug_unique"),
+            models.CheckConstraint(condition=~Q(slug=""), name="official_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cities:official", kwargs={"slug": self.slug})
+
+
+class Role(models.Model):
+    """A title an official held in a jurisdiction (and, optionally, one of its agencies) over time.
+
+    Open-ended dates mean "not known": a role with no start date held from before anything we record.
+    """
+
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="roles")
+    title = models.CharField(max_length=200, help_text="e.g. Mayor, Chief of Police")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="roles")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="roles"
+    )
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["official__name", "-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="role_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.jurisdiction.name}"
+
+    @property
+    def label(self) -> str:
+        """How the role reads beside a quote: "Mayor of Chicago"."""
+        where = self.agency.name if self.agency_id else self.jurisdiction.name
+        return f"{self.title}, {where}"
+
+    def held_on(self, day) -> bool:
+        return (self.started_on is None or self.started_on <= day) and (
+            self.ended_on is None or self.ended_on >= day
+        )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cities"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cities/<slug:slug>/", views.JurisdictionDetailView.as_view(), name="detail"),
+    path("officials/<slug:slug>/", views.OfficialDetailView.as_view(), name="official"),
+]

@@ -1,0 +1,1 @@
+"""Geometry for the server-rendered SVG map of the United States."""

@@ -1,0 +1,361 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from cities.models import StanceLevel, TimeStampedModel
+
+from .querysets import EventQuerySet, SourceQuerySet, StanceQuerySet, StatementQuerySet
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Medium(models.TextChoices):
+    PRESS_STATEMENT = "press_statement", "Press statement"
+    SOCIAL_MEDIA = "social_media", "Social media post"
+    INTERVIEW = "interview", "Interview"
+    PRESS_CONFERENCE = "press_conference", "Press conference"
+    ORDER = "order", "Order or directive"
+    LETTER = "letter", "Letter"
+    OTHER = "other", "Other"
+    NOT_STATED = "not_stated", "Not stated in the source"
+
+
+class DateBasis(models.TextChoices):
+    SAID = "said", "Said on this date"
+    REPORTED = "reported", "Said on or before this date (the date it was reported)"
+
+
+class Practice(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+PRACTICE_FIELDS = (
+    "joins_ice_operations",
+    "shares_databases",
+    "honours_detainers",
+    "notifies_releases",
+    "has_287g_agreement",
+    "declared_sanctuary",
+)
+
+
+class CuratedModel(TimeStampedModel):
+    """A claim that editors review: drafts stay private until published."""
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class Source(TimeStampedModel):
+    """Where a claim was published; one source serves many statements, stances and events."""
+
+    publisher = models.CharField(max_length=200, help_text="e.g. HuffPost, Denver Post")
+    title = models.CharField(max_length=500, blank=True)
+    url = models.URLField(
+        "URL",
+        max_length=1000,
+        blank=True,
+        help_text="Leave empty only for a source known through another one (see “cited in”).",
+    )
+    published_on = models.DateField(null=True, blank=True)
+    archived_url = models.URLField(
+        "archived URL",
+        max_length=1000,
+        blank=True,
+        help_text="A Wayback Machine or archive.today copy.",
+    )
+    cited_in = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cites",
+        help_text="The source that names this one, when we know this one only through it "
+        "(e.g. the Denver Post, as reported by HuffPost).",
+    )
+
+    history = HistoricalRecords()
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "publisher"]
+        constraints = [
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique"),
+            models.UniqueConstraint(
+                fields=["publisher", "cited_in"],
+                condition=Q(url=""),
+                name="source_unlinked_publisher_unique_per_citation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(url="") | Q(cited_in__isnull=False),
+                name="source_has_url_or_citing_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(cited_in__isnull=True) | ~Q(cited_in=F("pk")),
+                name="source_not_cited_in_itself",
+            ),
+        ]
+
+    def __str__(self):
+        when = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""
+        title = f": {self.title}" if self.title else ""
+        via = f" (cited in {self.cited_in.publisher})" if self.cited_in_id else ""
+        return f"{self.publisher}{title}{when}{via}"
+
+
+class Event(TimeStampedModel):
+    """What statements respond to, e.g. an announced enforcement operation."""
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    targeted_jurisdictions = models.ManyToManyField(
+        "cities.Jurisdiction", blank=True, related_name="targeted_by_events"
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="events")
+
+    history = HistoricalRecords(m2m_fields=[targeted_jurisdictions, sources])
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="event_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="event_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("statements:event", kwargs={"slug": self.slug})
+
+
+class Statement(CuratedModel):
+    official = models.ForeignKey(
+        "cities.Official",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text="Who spoke. Give an official, an agency, or both.",
+    )
+    agency = models.ForeignKey(
+        "cities.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text="The body that spoke, or the one the official spoke for.",
+    )
+    jurisdiction = models.ForeignKey(
+        "cities.Jurisdiction", on_delete=models.PROTECT, related_name="statements"
+    )
+    said_on = models.DateField("date said")
+    said_on_basis = models.CharField(
+        "date basis",
+        max_length=10,
+        choices=DateBasis,
+        default=DateBasis.SAID,
+        help_text="When the source gives no date for the statement, use the date it was reported.",
+    )
+    medium = models.CharField(max_length=20, choices=Medium)
+    quote = models.TextField("verbatim quote", blank=True)
+    summary = models.TextField(
+        blank=True, help_text="A faithful paraphrase, for what the source reports without quoting."
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="statements")
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"
+    )
+    # Kept current by the database (a trigger on PostgreSQL); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[sources], excluded_fields=["search_vector"])
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-said_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-said_on"], name="statement_status_said_on"),
+            models.Index(
+                fields=["jurisdiction", "status", "-said_on"], name="statement_juris_said_on"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(official__isnull=False) | Q(agency__isnull=False),
+                name="statement_has_speaker",
+            ),
+            models.CheckConstraint(
+                condition=~Q(quote="") | ~Q(summary=""), name="statement_has_quote_or_summary"
+            ),
+            models.CheckConstraint(
+                condition=Q(medium__in=Medium.values), name="statement_medium_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="statement_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        text = self.quote or self.summary
+        return f"{self.speaker_name}, {self.said_on:%Y-%m-%d}: {text[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("statements:detail", kwargs={"pk": self.pk})
+
+    @property
+    def speaker_name(self) -> str:
+        if self.official_id:
+            return self.official.name
+        return self.agency.name if self.agency_id else ""
+
+
+class Stance(CuratedModel):
+    """A jurisdiction's (or one agency's) police-cooperation stance toward ICE, effective-dated.
+
+    `ended_on` is the day the next stance took over; an open end means the stance is current.
+    """
+
+    jurisdiction = models.ForeignKey(
+        "cities.Jurisdiction", on_delete=models.PROTECT, related_name="stances"
+    )
+    agency = models.ForeignKey(
+        "cities.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stances",
+        help_text="The agency the stance binds, e.g. the police department; empty for the whole jurisdiction.",
+    )
+    level = models.CharField(max_length=20, choices=StanceLevel)
+    effective_from = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    joins_ice_operations = models.CharField(
+        "takes part in ICE enforcement operations",
+        max_length=10,
+        choices=Practice,
+        default=Practice.UNKNOWN,
+    )
+    shares_databases = models.CharField(
+        "gives ICE access to police or jail databases",
+        max_length=10,
+        choices=Practice,
+        default=Practice.UNKNOWN,
+    )
+    honours_detainers = models.CharField(
+        "honours ICE detainer requests", max_length=10, choices=Practice, default=Practice.UNKNOWN
+    )
+    notifies_releases = models.CharField(
+        "notifies ICE before releasing people",
+        max_length=10,
+        choices=Practice,
+        default=Practice.UNKNOWN,
+    )
+    has_287g_agreement = models.CharField(
+        "has a 287(g) agreement", max_length=10, choices=Practice, default=Practice.UNKNOWN
+    )
+    declared_sanctuary = models.CharField(
+        "has a declared sanctuary policy", max_length=10, choices=Practice, default=Practice.UNKNOWN
+    )
+    summary = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="stances")
+    announced_by = models.ForeignKey(
+        Statement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="announced_stances",
+        help_text="The statement that announced this stance, if one did.",
+    )
+
+    history = HistoricalRecords(m2m_fields=[sources])
+    objects = StanceQuerySet.as_manager()
+
+    PRACTICE_FIELDS = PRACTICE_FIELDS
+
+    class Meta:
+        ordering = ["jurisdiction__name", "-effective_from"]
+        indexes = [
+            models.Index(fields=["jurisdiction", "-effective_from"], name="stance_juris_effective"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("effective_from")),
+                name="stance_ends_after_it_starts",
+            ),
+            # Coalesce makes a jurisdiction-wide stance (no agency) count once, as NULLs would not.
+            models.UniqueConstraint(
+                F("jurisdiction"),
+                Coalesce("agency", 0),
+                condition=Q(ended_on__isnull=True, status="published"),
+                name="stance_one_current_per_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=StanceLevel.values), name="stance_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="stance_status_valid"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__in": Practice.values}), name=f"stance_{field}_valid"
+                )
+                for field in PRACTICE_FIELDS
+            ],
+        ]
+
+    def __str__(self):
+        who = self.agency.name if self.agency_id else str(self.jurisdiction)
+        return f"{who}: {self.get_level_display()} from {self.effective_from:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("cities:detail", kwargs={"slug": self.jurisdiction.slug})
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+    def practices(self) -> list[tuple[str, str]]:
+        """(label, value label) for each practice, in a fixed order, for display."""
+        return [
+            (self._meta.get_field(field).verbose_name, getattr(self, f"get_{field}_display")())
+            for field in self.PRACTICE_FIELDS
+        ]
