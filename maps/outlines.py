@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from maps.projection import HEIGHT, INSETS, WIDTH, Inset, Point, Rectangle
 
@@ -35,10 +36,6 @@ USPS_BY_FIPS: dict[str, str] = {
 INSET_BY_USPS: dict[str, str] = {"AK": "alaska", "HI": "hawaii", "PR": "puerto_rico"}
 DEFAULT_INSET = "lower48"
 
-# A border is split until its projected midpoint is within this many pixels of
-# the straight chord, so that long edges follow the curve the projection gives
-# them; simplification afterwards removes the points that turn out to be useless.
-DENSIFY_TOLERANCE_PX = 0.2
 # Douglas-Peucker tolerance, in pixels, applied to each TopoJSON arc once, so
 # that neighbouring states keep identical shared borders (no gaps or slivers).
 SIMPLIFY_TOLERANCE_PX = 0.35
@@ -48,6 +45,15 @@ MIN_RING_AREA_PX = 1.0
 COORDINATE_DECIMALS = 1
 
 Ring = tuple[Point, ...]
+
+
+class Frame(NamedTuple):
+    """A rectangle in canvas pixels, as SVG's ``<rect>`` takes it."""
+
+    x: float
+    y: float
+    width: float
+    height: float
 
 
 @dataclass(frozen=True)
@@ -143,27 +149,6 @@ def _ray_crossings(ring: Ring, x: float, y: float) -> int:
     return crossings
 
 
-def _densify(lonlats: Sequence[Point], inset: Inset) -> list[Point]:
-    """Return the arc projected with ``inset`` (unclipped), with points added where edges curve."""
-    project = inset.projection
-    projected = [project(*lonlats[0])]
-    for start, end in zip(lonlats, lonlats[1:], strict=False):
-        _append_segment(project, start, end, projected[-1], project(*end), projected, depth=8)
-    return projected
-
-
-def _append_segment(project, start, end, start_xy, end_xy, out: list[Point], depth: int) -> None:
-    """Append ``end_xy`` to ``out``, preceded by projected midpoints wherever the chord strays."""
-    if depth > 0:
-        middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-        middle_xy = project(*middle)
-        if _distance_to_segment(middle_xy, start_xy, end_xy) > DENSIFY_TOLERANCE_PX:
-            _append_segment(project, start, middle, start_xy, middle_xy, out, depth - 1)
-            _append_segment(project, middle, end, middle_xy, end_xy, out, depth - 1)
-            return
-    out.append(end_xy)
-
-
 def _distance_to_segment(point: Point, start: Point, end: Point) -> float:
     """Return the distance from ``point`` to the segment ``start``-``end``."""
     dx, dy = end[0] - start[0], end[1] - start[1]
@@ -255,7 +240,9 @@ def _rounded(ring: Iterable[Point]) -> Ring:
 
 
 def _format_number(value: float) -> str:
-    text = f"{value:.{COORDINATE_DECIMALS}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{COORDINATE_DECIMALS}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
@@ -297,6 +284,22 @@ def _arc_insets(geometries: Iterable[dict]) -> dict[int, str]:
     return inset_by_arc
 
 
+def _project_arcs(
+    lonlat_arcs: Sequence[Sequence[Point]], inset_by_arc: dict[int, str]
+) -> list[list[Point]]:
+    """Return each arc projected (unclipped) in its inset and simplified; unused arcs are empty."""
+    projected_arcs = []
+    for index, arc in enumerate(lonlat_arcs):
+        inset_name = inset_by_arc.get(index)
+        if inset_name is None:
+            projected_arcs.append([])
+            continue
+        projection = INSETS[inset_name].projection
+        projected = [projection(lon, lat) for lon, lat in arc]
+        projected_arcs.append(simplify(projected, SIMPLIFY_TOLERANCE_PX))
+    return projected_arcs
+
+
 @functools.cache
 def _state_shapes() -> tuple[StateShape, ...]:
     """Return every mapped state's shape, sorted by USPS code."""
@@ -304,12 +307,7 @@ def _state_shapes() -> tuple[StateShape, ...]:
     geometries = topology["objects"]["states"]["geometries"]
     lonlat_arcs = decode_arcs(topology)
     inset_by_arc = _arc_insets(geometries)
-    projected_arcs: list[list[Point]] = [
-        simplify(_densify(arc, INSETS[inset_by_arc[index]]), SIMPLIFY_TOLERANCE_PX)
-        if index in inset_by_arc
-        else []
-        for index, arc in enumerate(lonlat_arcs)
-    ]
+    projected_arcs = _project_arcs(lonlat_arcs, inset_by_arc)
 
     shapes = []
     for geometry in geometries:
@@ -353,8 +351,8 @@ def state_containing(x: float, y: float) -> str | None:
     return None
 
 
-def inset_frames() -> dict[str, Rectangle]:
-    """Return frame rectangles (x, y, width, height) for the AK, HI and PR insets.
+def inset_frames() -> dict[str, Frame]:
+    """Return frame rectangles (x, y, width, height) for the AK, HI and PR insets, by USPS code.
 
     Each is the inset's clip rectangle cut down to the canvas, so every drawn
     point of the inset lies inside its frame.
@@ -362,5 +360,5 @@ def inset_frames() -> dict[str, Rectangle]:
     frames = {}
     for usps, inset_name in INSET_BY_USPS.items():
         x0, y0, x1, y1 = _visible_rectangle(INSETS[inset_name])
-        frames[usps] = (round(x0, 1), round(y0, 1), round(x1 - x0, 1), round(y1 - y0, 1))
+        frames[usps] = Frame(round(x0, 1), round(y0, 1), round(x1 - x0, 1), round(y1 - y0, 1))
     return frames

@@ -5,6 +5,11 @@ with ``.scale(1300).translate([487.5, 305])`` (the projection us-atlas used to
 build ``states-albers-10m.json``), including its clip rectangles. A Puerto Rico
 inset in the style of d3-composite-projections' ``geoAlbersUsaTerritories`` is
 added in the lower right corner, below Florida.
+
+Like d3, ``project()`` only knows rectangles: a point in a neighbouring country
+that lands inside an inset's rectangle (southern Canada, northern Mexico, the
+eastern tip of Hispaniola) gets coordinates too. Use
+``maps.outlines.state_containing`` to tell whether a point is on a mapped state.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ TRANSLATE = (WIDTH / 2, HEIGHT / 2)
 _EPSILON = 1e-6
 
 Point = tuple[float, float]
-Rectangle = tuple[float, float, float, float]
+Rectangle = tuple[float, float, float, float]  # (x0, y0, x1, y1)
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ class Inset:
 
     name: str
     projection: ConicEqualArea
-    clip: Rectangle  # (x0, y0, x1, y1), inclusive
+    clip: Rectangle
 
     def contains(self, x: float, y: float) -> bool:
         """Return True when pixel ``(x, y)`` lies inside this inset's clip rectangle."""
@@ -151,7 +156,9 @@ def project(lon: float, lat: float) -> Point | None:
 
     Insets are tried in d3's order (lower 48, Alaska, Hawaii, then Puerto Rico);
     the first whose clip rectangle contains the projected point wins. Returns
-    None when no inset does, e.g. for a point in Europe.
+    None when no inset does, e.g. for a point in Europe. As in d3, the Alaska
+    rectangle reaches past the left edge of the canvas, so the far western
+    Aleutians get a negative x.
     """
     for inset in INSETS.values():
         point = inset.project(lon, lat)
