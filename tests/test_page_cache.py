@@ -40,14 +40,15 @@ def test_publishing_a_statement_invalidates_the_cached_page_at_once(
     assert "Tacoma police will not join." in response.content.decode()
 
 
-def test_an_edit_shows_on_the_next_request(client, seeded, home):
+def test_an_edit_shows_on_the_next_request(client, seeded):
     from cities.models import Jurisdiction
 
-    client.get(home)
+    page = reverse("cities:detail", kwargs={"slug": "chicago-il"})
+    client.get(page)
     chicago = Jurisdiction.objects.get(slug="chicago-il")
     chicago.name = "Chicago (renamed in a test)"
     chicago.save()
-    response = client.get(home)
+    response = client.get(page)
     assert response["X-Page-Cache"] == "miss"
     assert "Chicago (renamed in a test)" in response.content.decode()
 
