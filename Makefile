@@ -31,6 +31,11 @@ run: seed
 	@echo "Serving Sanctuary Tracker at http://$(HOST):$(PORT)/ (admin at /admin/)"
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production-style serving: gunicorn (gunicorn.conf.py) with whitenoise for static files.
+serve: migrate
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	DEBUG=$${DEBUG:-false} $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
+
 test: install
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
