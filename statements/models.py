@@ -222,6 +222,9 @@ class Statement(CuratedModel):
 
     class Meta:
         ordering = ["-said_on", "-id"]
+        permissions = [
+            ("publish_statement", "Can publish, unpublish, correct and retract statements"),
+        ]
         indexes = [
             models.Index(fields=["status", "-said_on"], name="statement_status_said_on"),
             models.Index(
@@ -328,6 +331,9 @@ class Stance(CuratedModel):
 
     class Meta:
         ordering = ["jurisdiction__name", "-effective_from"]
+        permissions = [
+            ("publish_stance", "Can publish, unpublish, correct and retract stances"),
+        ]
         indexes = [
             models.Index(fields=["jurisdiction", "-effective_from"], name="stance_juris_effective"),
         ]
