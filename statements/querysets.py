@@ -1,5 +1,9 @@
-from django.db import models
-from django.db.models import Q
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connections, models
+from django.db.models import Case, F, FloatField, Prefetch, Q, Value, When
+
+# Words beyond this many are ignored by the SQLite fallback (PostgreSQL parses the whole query).
+SQLITE_SEARCH_MAX_WORDS = 12
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -12,6 +16,63 @@ class StatementQuerySet(PublishedQuerySet):
         """Published statements with speaker, agency, jurisdiction and event joined: one query."""
         return self.published().select_related("official", "agency", "jurisdiction", "event")
 
+    def for_download(self):
+        """`for_list` plus sources (with the source citing each) and the speakers' roles.
+
+        Three queries per chunk when iterated with `iterator(chunk_size=...)`: the statements,
+        their sources, the speakers' roles.
+        """
+        from cities.models import Role
+
+        from .models import Source
+
+        return self.for_list().prefetch_related(
+            Prefetch("sources", queryset=Source.objects.select_related("cited_in")),
+            Prefetch(
+                "official__roles",
+                queryset=Role.objects.select_related("jurisdiction", "agency"),
+            ),
+        )
+
+    def for_detail(self):
+        """A statement's permalink: `for_list` plus its sources and the sources citing them."""
+        from .models import Source
+
+        return self.for_list().prefetch_related(
+            Prefetch("sources", queryset=Source.objects.select_related("cited_in"))
+        )
+
+    def search(self, text: str):
+        """Statements whose quote or summary match `text`, annotated with `rank`, best first.
+
+        PostgreSQL: web-search syntax ("quoted phrases", or, -word) over the trigger-maintained
+        `search_vector` (GIN index), ranked by SearchRank, quote words weighing more than summary
+        words. SQLite: every word must appear in the quote or the summary; a quote holding the
+        whole text ranks first.
+        """
+        text = text.strip()
+        if not text:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, search_type="websearch", config="english")
+            return (
+                self.filter(search_vector=query)
+                .annotate(rank=SearchRank(F("search_vector"), query))
+                .order_by("-rank", "-said_on", "-id")
+            )
+        words = text.replace('"', " ").split()[:SQLITE_SEARCH_MAX_WORDS]
+        matches = Q()
+        for word in words:
+            matches &= Q(quote__icontains=word) | Q(summary__icontains=word)
+        phrase = " ".join(words)
+        rank = Case(
+            When(quote__icontains=phrase, then=Value(1.0)),
+            When(summary__icontains=phrase, then=Value(0.5)),
+            default=Value(0.1),
+            output_field=FloatField(),
+        )
+        return self.filter(matches).annotate(rank=rank).order_by("-rank", "-said_on", "-id")
+
 
 class StanceQuerySet(PublishedQuerySet):
     def current(self):
@@ -20,6 +81,19 @@ class StanceQuerySet(PublishedQuerySet):
     def in_force_on(self, day):
         """Stances in force on `day`: started on or before it and not yet ended (end is exclusive)."""
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), effective_from__lte=day)
+
+    def for_timeline(self):
+        """Published stances, newest first, with agency and sources: two queries."""
+        from .models import Source
+
+        return (
+            self.published()
+            .select_related("agency")
+            .prefetch_related(
+                Prefetch("sources", queryset=Source.objects.select_related("cited_in"))
+            )
+            .order_by("-effective_from", F("agency").asc(nulls_first=True), "-id")
+        )
 
 
 class SourceQuerySet(models.QuerySet):

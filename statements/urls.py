@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "statements"
 
 urlpatterns = [
+    path("statements/", views.StatementListView.as_view(), name="list"),
+    path("statements/feed/", feeds.statement_feed, name="feed"),
     path("statements/<int:pk>/", views.StatementDetailView.as_view(), name="detail"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event"),
 ]

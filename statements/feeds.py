@@ -1,0 +1,81 @@
+"""/statements/feed/: an Atom feed of the newest published statements under the list's filters."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import Truncator
+
+from tracker.listing import FacetedListView
+
+from .filters import StatementFilter
+from .models import Statement
+
+FEED_SIZE = 50
+
+
+class StatementFeed(Feed):
+    feed_type = Atom1Feed
+
+    def __init__(self, filterset: StatementFilter):
+        super().__init__()
+        self.filterset = filterset
+
+    def title(self):
+        described = self.filterset.describe()
+        return "Sanctuary Tracker: statements" + (f" ({described})" if described else "")
+
+    def subtitle(self):
+        return (
+            "Public statements by US city officials and agencies on federal immigration "
+            "enforcement, each tied to a cited source."
+        )
+
+    def link(self):
+        query = self.filterset.data.urlencode()
+        return reverse("statements:list") + (f"?{query}" if query else "")
+
+    def items(self):
+        return self.filterset.sort(self.filterset.qs)[:FEED_SIZE]
+
+    def item_title(self, item: Statement):
+        text = Truncator(item.quote or item.summary).words(16)
+        return f"{item.speaker_name} ({item.jurisdiction}): {text}"
+
+    def item_description(self, item: Statement):
+        parts = []
+        if item.quote:
+            parts.append(f"“{item.quote}”")
+        if item.summary:
+            parts.append(item.summary)
+        return "\n\n".join(parts)
+
+    def item_link(self, item: Statement):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: Statement):
+        return timezone.make_aware(datetime.datetime.combine(item.said_on, datetime.time(12)))
+
+    def item_updateddate(self, item: Statement):
+        return item.updated_at
+
+    def item_author_name(self, item: Statement):
+        return item.speaker_name
+
+    def item_categories(self, item: Statement):
+        return [item.jurisdiction.name, item.get_medium_display()]
+
+
+def statement_feed(request):
+    """The feed for the filters in the address; bad filters get a 400 naming the problem."""
+    filterset = StatementFilter(request.GET, queryset=Statement.objects.for_list(), request=request)
+    if not filterset.is_valid():
+        errors = FacetedListView.error_list(filterset, None)
+        text = "The feed was refused because of these filter errors:\n" + "".join(
+            f"{label}: {message}\n" for label, message in errors
+        )
+        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+    return StatementFeed(filterset)(request)
