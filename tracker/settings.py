@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tracker.apps.TrackerConfig",
     "cities",
     "statements",
+    "maps",
 ]
 
 MIDDLEWARE = [

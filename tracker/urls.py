@@ -9,4 +9,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cities.urls")),
     path("", include("statements.urls")),
+    path("", include("maps.urls")),
 ]

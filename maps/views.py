@@ -1,0 +1,133 @@
+import datetime
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from cities.models import Jurisdiction
+
+from .filters import EARLIEST_AS_OF, MapFilter
+from .geojson import feature_collection
+from .stances import stance_change_dates, with_published_records
+from .svg import VIEW_BOX, map_data, render_markers, render_outlines, render_symbols
+
+# Above this many markers the page links to the list and the GeoJSON instead of tabling them.
+TABLE_MAX_ROWS = 300
+GEOJSON_CONTENT_TYPE = "application/geo+json"
+
+
+def map_queryset():
+    """The jurisdictions the map can show: those with a published statement or stance."""
+    return with_published_records(Jurisdiction.objects.all())
+
+
+def error_list(filterset) -> list[tuple[str, str]]:
+    """(field label, message) for each filter error, for the summary above the form."""
+    form = filterset.form
+    errors = []
+    for name, messages in form.errors.items():
+        errors += [(str(_label(form, name)), str(message)) for message in messages]
+    return errors
+
+
+def neighbouring_changes(
+    changes: list[datetime.date], day: datetime.date, today: datetime.date
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The days to show for "the map before this" and "the next change", or None.
+
+    The map on `day` is the one that began on the last change on or before it; the view before
+    it began on the change before that (or, before the first change, the day before it).
+    """
+    started = max((c for c in changes if c <= day), default=None)
+    previous = None
+    if started is not None:
+        previous = max((c for c in changes if c < started), default=None)
+        if previous is None and started - datetime.timedelta(days=1) >= EARLIEST_AS_OF:
+            previous = started - datetime.timedelta(days=1)
+    following = min((c for c in changes if day < c <= today), default=None)
+    return previous, following
+
+
+def map_page(request):
+    """The map of /cities/'s filtered jurisdictions, by stance as of a day.
+
+    A bounded number of queries whatever the number of jurisdictions: the markers (one), the
+    stance change dates (one), one per facet and the event choices of the form.
+    """
+    filterset = MapFilter(request.GET, queryset=map_queryset(), request=request)
+    today = timezone.localdate()
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "today": today,
+        "earliest": EARLIEST_AS_OF,
+        "view_box": VIEW_BOX,
+    }
+    if not filterset.is_valid():
+        context |= {"errors": error_list(filterset), "facets": filterset.facet_list()}
+        return render(request, "maps/map.html", context, status=400)
+
+    as_of = filterset.as_of_day()
+    jurisdictions = filterset.qs
+    data = map_data(jurisdictions, sort=filterset.sort)
+    shown_day = as_of or today
+    previous_change, next_change = neighbouring_changes(
+        stance_change_dates(jurisdictions), shown_day, today
+    )
+    without_as_of = request.GET.copy()
+    without_as_of.pop("as_of", None)
+    context |= {
+        "facets": filterset.facet_list(),
+        "chips": filterset.chips(request.GET),
+        "carried": [(k, v) for k, values in request.GET.lists() if k != "as_of" for v in values],
+        "map": data,
+        "legend": data.legend(),
+        "as_of": as_of,
+        "shown_day": shown_day,
+        "previous_change": previous_change,
+        "next_change": next_change,
+        "outlines": render_outlines(),
+        "selected_states": sorted(filterset.selected_values("state")),
+        "symbols": render_symbols(prefix="m"),
+        "markers": render_markers(data.markers, prefix="m"),
+        "table": data.markers if len(data.markers) <= TABLE_MAX_ROWS else None,
+        "table_max_rows": TABLE_MAX_ROWS,
+        "list_url": _with_query(reverse("cities:list"), without_as_of.urlencode()),
+        "geojson_url": _with_query(reverse("maps:geojson"), request.GET.urlencode()),
+    }
+    return render(request, "maps/map.html", context)
+
+
+def map_geojson(request):
+    """/map/data.geojson: the map's jurisdictions, same filters; bad filters give a JSON 400."""
+    filterset = MapFilter(request.GET, queryset=map_queryset(), request=request)
+    if not filterset.is_valid():
+        form = filterset.form
+        errors = [
+            {"field": name, "label": str(_label(form, name)), "message": str(message)}
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        return JsonResponse(
+            {"errors": errors},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    collection = feature_collection(
+        filterset.qs, absolute=request.build_absolute_uri, as_of=filterset.as_of_day()
+    )
+    response = JsonResponse(
+        collection, content_type=GEOJSON_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = 'inline; filename="sanctuary-tracker-map.geojson"'
+    return response
+
+
+def _with_query(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
+
+
+def _label(form, name: str) -> str:
+    field = form.fields.get(name)
+    return (field.label if field else None) or name
