@@ -23,6 +23,7 @@ import json
 import os
 import tempfile
 import tomllib
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,6 +56,8 @@ _OPENING = '{"header": '
 _OPENING_END = ', "records": [\n'
 _CLOSING = "]}\n"
 _GZIP_MAGIC = b"\x1f\x8b"
+# What a damaged or cut-off file raises while it is read.
+_UNREADABLE = (OSError, EOFError, UnicodeDecodeError, zlib.error)
 
 
 class DatasetError(Exception):
@@ -388,7 +391,7 @@ def _load(stream: TextIO, path: Path, models: list[type[Model]], header: dict) -
         raise DatasetError(
             f"{path}, near line {position[0]}: the database refused a record: {error}"
         ) from error
-    except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as error:
+    except _UNREADABLE as error:
         raise DatasetError(f"{path} could not be read to the end: {error}") from error
     expected = {label: count for label, count in header["counts"].items() if count}
     if dict(loaded) != expected:
@@ -422,7 +425,7 @@ def dataset_import(*, path: Path) -> DatasetReport:
     with _open_for_reading(path) as stream:
         try:
             header = read_header(stream, path)
-        except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile):
+        except _UNREADABLE:
             raise _not_a_dataset(path, "it is neither JSON text nor a gzipped dataset") from None
         _check_migrations(header)
         with transaction.atomic():

@@ -22,9 +22,10 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Could not write {path}: {error.strerror or error}.") from error
         size = report.path.stat().st_size
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Exported {report.total} records of {len(report.counts)} models "
-                f"to {report.path} ({size:,} bytes)."
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Exported {report.total} records of {len(report.counts)} models "
+                    f"to {report.path} ({size:,} bytes)."
+                )
             )
-        )

@@ -20,8 +20,9 @@ class Command(BaseCommand):
         except DatasetError as error:
             raise CommandError(str(error)) from error
         models = sum(1 for count in report.counts.values() if count)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Imported {report.total} records of {models} models from {report.path}."
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Imported {report.total} records of {models} models from {report.path}."
+                )
             )
-        )
