@@ -1,34 +1,85 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from statements.admin import StanceInline
+from statements import services
+from statements.forms import StanceForm
+from statements.models import Stance
 
-from .forms import JurisdictionForm
-from .models import Agency, Jurisdiction, Official, Role
+from .forms import JurisdictionForm, OfficialForm, RoleForm
+from .models import Agency, Jurisdiction, Official, Role, State
+
+
+def state_filter(lookup: str):
+    """A state filter listing only the states that have records, by name, in one query."""
+
+    class StateFilter(admin.SimpleListFilter):
+        title = "state"
+        parameter_name = lookup
+
+        def lookups(self, request, model_admin):
+            present = set(
+                model_admin.get_queryset(request)
+                .order_by()
+                .values_list(lookup, flat=True)
+                .distinct()
+            )
+            return [(code, label) for code, label in State.choices if code in present]
+
+        def queryset(self, request, queryset):
+            if self.value() in State.values:
+                return queryset.filter(**{lookup: self.value()})
+            return queryset
+
+    return StateFilter
 
 
 class AgencyInline(admin.TabularInline):
     model = Agency
     extra = 0
     fields = ["name", "kind"]
+    show_change_link = True
 
 
 class RoleInline(admin.TabularInline):
     model = Role
+    form = RoleForm
     extra = 0
     fields = ["title", "jurisdiction", "agency", "started_on", "ended_on"]
     autocomplete_fields = ["jurisdiction", "agency"]
+
+
+class StanceInline(admin.StackedInline):
+    """Stances edited on their jurisdiction's page; publishing goes through the Stance admin."""
+
+    model = Stance
+    form = StanceForm
+    extra = 0
+    fk_name = "jurisdiction"
+    autocomplete_fields = ["agency", "sources", "announced_by"]
+    fields = [
+        ("agency", "level"),
+        ("effective_from", "ended_on"),
+        "summary",
+        "sources",
+        ("joins_ice_operations", "shares_databases", "honours_detainers"),
+        ("notifies_releases", "has_287g_agreement", "declared_sanctuary"),
+        "status",
+    ]
+    readonly_fields = ["status"]
+    show_change_link = True
 
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(SimpleHistoryAdmin):
     form = JurisdictionForm
     list_display = ["name", "state", "level", "stance_level", "population", "slug"]
-    list_filter = ["stance_level", "level", "state"]
+    list_filter = ["stance_level", "level", state_filter("state")]
     search_fields = ["name", "slug", "geoid"]
     autocomplete_fields = ["parent"]
     readonly_fields = ["stance_level", "created_at", "updated_at"]
-    list_select_related = ["parent"]
+    # Nothing on the list reads a related row.
+    list_select_related = []
+    list_per_page = 50
     inlines = [AgencyInline, StanceInline]
     fieldsets = [
         (None, {"fields": ["name", "state", "level", "slug", "parent"]}),
@@ -36,11 +87,21 @@ class JurisdictionAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": ["stance_level", "created_at", "updated_at"]}),
     ]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Stance:
+            return super().save_formset(request, form, formset, change)
+        # Through the services, so the record shows who wrote it and the headline stays true.
+        for stance in formset.save(commit=False):
+            services.stance_save(stance=stance, by=request.user)
+        for stance in formset.deleted_objects:
+            services.stance_delete(stance=stance, by=request.user)
+        formset.save_m2m()
+
 
 @admin.register(Agency)
 class AgencyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "jurisdiction"]
-    list_filter = ["kind", "jurisdiction__state"]
+    list_filter = ["kind", state_filter("jurisdiction__state")]
     search_fields = ["name", "jurisdiction__name"]
     autocomplete_fields = ["jurisdiction"]
     list_select_related = ["jurisdiction"]
@@ -48,9 +109,10 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Official)
 class OfficialAdmin(SimpleHistoryAdmin):
+    form = OfficialForm
     list_display = ["name", "slug", "current_roles"]
     search_fields = ["name", "slug", "roles__title", "roles__jurisdiction__name"]
-    list_filter = ["roles__jurisdiction__state"]
+    list_filter = [state_filter("roles__jurisdiction__state")]
     inlines = [RoleInline]
 
     def get_queryset(self, request):
@@ -65,9 +127,11 @@ class OfficialAdmin(SimpleHistoryAdmin):
 
 @admin.register(Role)
 class RoleAdmin(SimpleHistoryAdmin):
+    form = RoleForm
     list_display = ["official", "title", "jurisdiction", "agency", "started_on", "ended_on"]
-    list_filter = ["jurisdiction__state", "title"]
+    list_filter = [state_filter("jurisdiction__state"), "title"]
     search_fields = ["official__name", "title", "jurisdiction__name"]
     autocomplete_fields = ["official", "jurisdiction", "agency"]
-    list_select_related = ["official", "jurisdiction", "agency"]
+    # An agency's name on the list includes its jurisdiction's.
+    list_select_related = ["official", "jurisdiction", "agency__jurisdiction"]
     date_hierarchy = "started_on"

@@ -1,30 +1,11 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from cities.admin import state_filter
+
 from . import services
-from .forms import StanceForm, StatementForm
+from .forms import EventForm, SourceForm, StanceForm, StatementForm
 from .models import Event, Source, Stance, Statement
-
-
-class StanceInline(admin.StackedInline):
-    """Stances edited on their jurisdiction's page; publishing goes through the Stance admin."""
-
-    model = Stance
-    form = StanceForm
-    extra = 0
-    fk_name = "jurisdiction"
-    autocomplete_fields = ["agency", "sources", "announced_by"]
-    fields = [
-        ("agency", "level"),
-        ("effective_from", "ended_on"),
-        "summary",
-        "sources",
-        ("joins_ice_operations", "shares_databases", "honours_detainers"),
-        ("notifies_releases", "has_287g_agreement", "declared_sanctuary"),
-        "status",
-    ]
-    readonly_fields = ["status"]
-    show_change_link = True
 
 
 class CuratedAdmin(SimpleHistoryAdmin):
@@ -51,7 +32,7 @@ class CuratedAdmin(SimpleHistoryAdmin):
 class StatementAdmin(CuratedAdmin):
     form = StatementForm
     list_display = ["said_on", "speaker", "jurisdiction", "medium", "status", "excerpt"]
-    list_filter = ["status", "medium", "jurisdiction__state", "event"]
+    list_filter = ["status", "medium", state_filter("jurisdiction__state"), "event"]
     search_fields = ["quote", "summary", "official__name", "agency__name", "jurisdiction__name"]
     autocomplete_fields = ["official", "agency", "jurisdiction", "sources", "event"]
     list_select_related = ["official", "agency", "jurisdiction"]
@@ -59,7 +40,10 @@ class StatementAdmin(CuratedAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         ("Who and where", {"fields": ["official", "agency", "jurisdiction"]}),
-        ("What was said", {"fields": ["said_on", "medium", "quote", "summary", "event"]}),
+        (
+            "What was said",
+            {"fields": [("said_on", "said_on_basis"), "medium", "quote", "summary", "event"]},
+        ),
         ("Citation", {"fields": ["sources"]}),
         ("Record", {"fields": CuratedAdmin.readonly_fields}),
     ]
@@ -98,10 +82,11 @@ class StatementAdmin(CuratedAdmin):
 class StanceAdmin(CuratedAdmin):
     form = StanceForm
     list_display = ["jurisdiction", "agency", "level", "effective_from", "ended_on", "status"]
-    list_filter = ["status", "level", "jurisdiction__state"]
+    list_filter = ["status", "level", state_filter("jurisdiction__state")]
     search_fields = ["jurisdiction__name", "agency__name", "summary"]
     autocomplete_fields = ["jurisdiction", "agency", "sources", "announced_by"]
-    list_select_related = ["jurisdiction", "agency"]
+    # An agency's name on the list includes its jurisdiction's.
+    list_select_related = ["jurisdiction", "agency__jurisdiction"]
     date_hierarchy = "effective_from"
     actions = ["publish", "unpublish"]
     fieldsets = [
@@ -110,6 +95,16 @@ class StanceAdmin(CuratedAdmin):
         ("Evidence", {"fields": ["summary", "sources", "announced_by"]}),
         ("Record", {"fields": CuratedAdmin.readonly_fields}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        services.stance_save(stance=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.stance_delete(stance=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for stance in queryset.order_by("-effective_from"):
+            services.stance_delete(stance=stance, by=request.user)
 
     @admin.action(description="Publish selected stances", permissions=["change"])
     def publish(self, request, queryset):
@@ -132,14 +127,18 @@ class StanceAdmin(CuratedAdmin):
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
-    list_display = ["publisher", "title", "published_on", "url"]
+    form = SourceForm
+    list_display = ["publisher", "title", "published_on", "url", "cited_in"]
     list_filter = ["publisher"]
     search_fields = ["publisher", "title", "url"]
+    autocomplete_fields = ["cited_in"]
+    list_select_related = ["cited_in__cited_in"]
     date_hierarchy = "published_on"
 
 
 @admin.register(Event)
 class EventAdmin(SimpleHistoryAdmin):
+    form = EventForm
     list_display = ["name", "starts_on", "ends_on", "slug"]
     search_fields = ["name", "description", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -164,3 +164,29 @@ def test_publishing_several_stances_at_once_keeps_one_current_per_timeline():
     assert reload(gotham).stance_level == "cooperates"
     assert services.stances_unpublish(stances=Stance.objects.all()) == 2
     assert reload(gotham).stance_level == "unknown"
+
+
+def test_publishing_several_stances_refuses_the_whole_batch_when_one_has_no_source():
+    gotham = JurisdictionFactory()
+    sourced = StanceFactory(jurisdiction=gotham)
+    unsourced = StanceFactory(jurisdiction=gotham, effective_from=JULY, sources=[])
+
+    with pytest.raises(services.PublishError) as refused:
+        services.stances_publish(stances=Stance.objects.all())
+
+    assert refused.value.messages == [
+        f"Stance(s) #{unsourced.pk} have no source. Add at least one source before publishing."
+    ]
+    assert reload(sourced).status == Status.DRAFT
+    assert reload(gotham).stance_level == "unknown"
+
+
+def test_the_publish_actions_leave_retracted_records_retracted():
+    from django.utils import timezone
+
+    retracted = StatementFactory(
+        status=Status.RETRACTED, retraction_reason="Misattributed.", retracted_at=timezone.now()
+    )
+    assert services.statements_publish(statements=Statement.objects.all()) == 0
+    assert services.statements_unpublish(statements=Statement.objects.all()) == 0
+    assert reload(retracted).status == Status.RETRACTED
