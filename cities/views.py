@@ -54,7 +54,7 @@ def home(request):
 
 
 def _sources():
-    return Source.objects.select_related("cited_in")
+    return Source.objects.for_citation()
 
 
 class JurisdictionListView(FacetedListView):

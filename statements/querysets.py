@@ -27,7 +27,7 @@ class StatementQuerySet(PublishedQuerySet):
         from .models import Source
 
         return self.for_list().prefetch_related(
-            Prefetch("sources", queryset=Source.objects.select_related("cited_in")),
+            Prefetch("sources", queryset=Source.objects.for_citation()),
             Prefetch(
                 "official__roles",
                 queryset=Role.objects.select_related("jurisdiction", "agency"),
@@ -39,7 +39,7 @@ class StatementQuerySet(PublishedQuerySet):
         from .models import Source
 
         return self.for_list().prefetch_related(
-            Prefetch("sources", queryset=Source.objects.select_related("cited_in"))
+            Prefetch("sources", queryset=Source.objects.for_citation())
         )
 
     def search(self, text: str):
@@ -89,15 +89,17 @@ class StanceQuerySet(PublishedQuerySet):
         return (
             self.published()
             .select_related("agency")
-            .prefetch_related(
-                Prefetch("sources", queryset=Source.objects.select_related("cited_in"))
-            )
+            .prefetch_related(Prefetch("sources", queryset=Source.objects.for_citation()))
             .order_by("-effective_from", F("agency").asc(nulls_first=True), "-id")
         )
 
 
 class SourceQuerySet(models.QuerySet):
-    pass
+    def for_citation(self):
+        """Sources with the source citing each joined, dated ones newest first: one query."""
+        return self.select_related("cited_in").order_by(
+            F("published_on").desc(nulls_last=True), "publisher", "pk"
+        )
 
 
 class EventQuerySet(models.QuerySet):

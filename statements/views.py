@@ -115,7 +115,7 @@ class EventDetailView(TemplateView):
         event = get_object_or_404(Event, slug=kwargs["slug"])
         return {
             "event": event,
-            "sources": list(event.sources.select_related("cited_in")),
+            "sources": list(event.sources.for_citation()),
             "jurisdictions": list(event.targeted_jurisdictions.order_by("name", "state")),
             "statements": list(event.statements.for_list()[:EVENT_STATEMENTS]),
         }
