@@ -33,16 +33,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
-        generator = Generator(
-            jurisdictions=options["jurisdictions"],
-            officials=options["officials"],
-            statements=options["statements"],
-            seed=options["seed"],
-            batch_size=max(options["batch_size"], 1),
-            progress=verbosity >= 1,
-            log=(lambda message: self.stderr.write(message)) if verbosity >= 1 else print_nothing,
-        )
         try:
+            generator = Generator(
+                jurisdictions=options["jurisdictions"],
+                officials=options["officials"],
+                statements=options["statements"],
+                seed=options["seed"],
+                batch_size=max(options["batch_size"], 1),
+                progress=verbosity >= 1,
+                log=self.stderr.write if verbosity >= 1 else print_nothing,
+            )
             report = generator.run(replace=options["replace"])
         except DemoDataError as error:
             raise CommandError(str(error)) from error
