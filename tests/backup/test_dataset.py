@@ -15,6 +15,7 @@ from cities.models import Place
 from statements.backup import DATA_APPS, data_models
 from statements.models import Correction, Statement, Status
 from tests.factories import SourceFactory, StatementFactory
+from tracker.cache import current_generation
 
 pytestmark = pytest.mark.django_db
 
@@ -344,3 +345,14 @@ def test_the_commands_report_what_they_did(few_records, tmp_path, capsys):
     empty_the_database()
     call_command("import_dataset", tmp_path / "tracker.json")
     assert "Imported" in capsys.readouterr().out
+
+
+def test_a_restore_drops_the_pages_cached_while_the_database_was_empty(
+    backup, django_capture_on_commit_callbacks
+):
+    generation_before, _ = current_generation()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_dataset", backup, verbosity=0)
+
+    assert current_generation()[0] != generation_before
