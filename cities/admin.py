@@ -5,6 +5,7 @@ from statements import services
 from statements.forms import StanceForm
 from statements.models import Stance
 
+from . import admin_places  # noqa: F401  (registers PlaceAdmin, the place autocomplete)
 from .forms import JurisdictionForm, OfficialForm, RoleForm
 from .models import Agency, Jurisdiction, Official, Role, State
 
@@ -75,7 +76,7 @@ class JurisdictionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "state", "level", "stance_level", "population", "slug"]
     list_filter = ["stance_level", "level", state_filter("state")]
     search_fields = ["name", "slug", "geoid"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "place"]
     readonly_fields = ["stance_level", "created_at", "updated_at"]
     # Nothing on the list reads a related row.
     list_select_related = []
@@ -83,9 +84,20 @@ class JurisdictionAdmin(SimpleHistoryAdmin):
     inlines = [AgencyInline, StanceInline]
     fieldsets = [
         (None, {"fields": ["name", "state", "level", "slug", "parent"]}),
-        ("Place", {"fields": ["latitude", "longitude", "population", "geoid"]}),
+        (
+            "Place",
+            {
+                "fields": ["place", "latitude", "longitude", "population", "geoid"],
+                "description": "Pick the place from the gazetteer: its state, coordinates and "
+                "population fill the empty fields.",
+            },
+        ),
         ("Record", {"fields": ["stance_level", "created_at", "updated_at"]}),
     ]
+
+    class Media:
+        # After the admin's jQuery, which the place autocomplete announces its changes through.
+        js = ["admin/js/jquery.init.js", "js/place-autofill.js"]
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Stance:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.text import slugify
 
 from .models import Jurisdiction, Official, Role, jurisdiction_slug
+from .place_forms import PlaceAutofillMixin
 
 
 def check_agency_in_jurisdiction(form, agency, jurisdiction) -> None:
@@ -11,7 +12,8 @@ def check_agency_in_jurisdiction(form, agency, jurisdiction) -> None:
         )
 
 
-class JurisdictionForm(forms.ModelForm):
+class JurisdictionForm(PlaceAutofillMixin, forms.ModelForm):
+    # The mixin first: the place fills the state and coordinates before the checks below.
     class Meta:
         model = Jurisdiction
         fields = "__all__"

@@ -151,3 +151,56 @@ def test_one_typed_coordinate_is_not_completed_from_the_place(gazetteer):
     filled = fill_from_place(cleaned)
 
     assert "latitude" not in filled and cleaned["longitude"] is None
+
+
+def add_jurisdiction_data(**fields) -> dict:
+    management = {}
+    for prefix in ("agencies", "stances"):
+        management |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    blank = dict.fromkeys(
+        ["state", "slug", "parent", "place", "latitude", "longitude", "population", "geoid"], ""
+    )
+    return {"name": "Chicago", "level": "city", **blank, **management, **fields}
+
+
+def test_editor_adds_a_jurisdiction_by_picking_its_place_and_types_no_coordinates(
+    editor_client, gazetteer
+):
+    chicago = gazetteer["chicago"]
+
+    response = editor_client.post(
+        reverse("admin:cities_jurisdiction_add"), add_jurisdiction_data(place=chicago.pk)
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    jurisdiction = Jurisdiction.objects.get()
+    assert jurisdiction.slug == "chicago-il"
+    assert (jurisdiction.state, jurisdiction.population) == ("IL", 2_720_546)
+    assert (jurisdiction.latitude, jurisdiction.longitude) == (41.85003, -87.65005)
+    assert jurisdiction.place == chicago
+
+
+def test_jurisdiction_admin_page_offers_the_place_autocomplete_and_its_script(editor_client):
+    html = editor_client.get(reverse("admin:cities_jurisdiction_add")).content.decode()
+
+    assert 'name="place"' in html and 'data-field-name="place"' in html
+    assert 'class="admin-autocomplete"' in html.split('name="place"')[1].split(">")[0]
+    assert "js/place-autofill.js" in html
+    assert html.index("admin/js/jquery.init.js") < html.index("js/place-autofill.js")
+
+
+def test_editor_without_a_place_or_state_is_told_to_give_one(editor_client, gazetteer):
+    response = editor_client.post(
+        reverse("admin:cities_jurisdiction_add"), add_jurisdiction_data(name="Gotham")
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["state"] == [
+        "Give the state, or pick the place from the gazetteer."
+    ]
+    assert not Jurisdiction.objects.exists()
