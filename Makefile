@@ -7,7 +7,7 @@ PORT ?= 8000
 # Tests need a key; the value only has to be stable for one run.
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: install run test lint format migrate seed serve fuzz clean
+.PHONY: install run test lint format migrate seed serve demo places fuzz clean
 
 $(PY):
 	@python=$$(scripts/find-python) || exit 1; \
@@ -30,6 +30,15 @@ seed: migrate
 run: seed
 	@echo "Serving Sanctuary Tracker at http://$(HOST):$(PORT)/ (admin at /admin/)"
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# National-scale synthetic data for benchmarks; refuses a database that holds real records.
+demo: migrate
+	DEBUG=$${DEBUG:-true} $(PY) manage.py generate_demo_data --jurisdictions 20000 \
+		--officials 50000 --statements 500000 --seed 1
+
+# The gazetteer behind the admin's place picker (about 17,000 US places).
+places: migrate
+	DEBUG=$${DEBUG:-true} $(PY) manage.py import_places
 
 # Production-style serving: gunicorn (gunicorn.conf.py) with whitenoise for static files.
 serve: migrate
