@@ -5,6 +5,7 @@ import datetime
 from django.urls import reverse
 
 from cities.models import Agency, Jurisdiction, Official, Role
+from statements import services
 from statements.models import Stance
 from tests.factories import (
     AgencyFactory,
@@ -12,6 +13,7 @@ from tests.factories import (
     OfficialFactory,
     RoleFactory,
     SourceFactory,
+    StanceFactory,
 )
 
 ADD_JURISDICTION = "/admin/cities/jurisdiction/add/"
@@ -296,3 +298,90 @@ def test_editor_adds_a_role_on_its_own_page(editor_client):
     assert not Role.objects.exists()
     RoleFactory(official=official, jurisdiction=gotham)
     assert Role.objects.count() == 1
+
+
+def post_data_from(response) -> dict:
+    """The POST an unchanged change page would send: the main form, every inline, their management forms."""
+
+    def values(form) -> dict:
+        data = {}
+        for bound in form:
+            value = bound.value()
+            if value is None:
+                continue
+            if isinstance(value, list | tuple):
+                data[bound.html_name] = [str(item) for item in value]
+            elif isinstance(value, bool):
+                if value:
+                    data[bound.html_name] = "on"
+            else:
+                data[bound.html_name] = str(value)
+        return data
+
+    data = values(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(values(formset.management_form))
+        for form in formset.initial_forms:
+            data.update(values(form))
+    return data
+
+
+def test_deleting_the_current_stance_on_the_jurisdictions_page_reopens_the_previous_one(
+    editor_client,
+):
+    gotham = JurisdictionFactory(name="Gotham", state="NJ", slug="gotham-nj")
+    first = services.stance_publish(stance=StanceFactory(jurisdiction=gotham, level="limited"))
+    second = services.stance_publish(
+        stance=StanceFactory(jurisdiction=gotham, effective_from=datetime.date(2019, 7, 1))
+    )
+    change = reverse("admin:cities_jurisdiction_change", args=[gotham.pk])
+    data = post_data_from(editor_client.get(change))
+    index = next(i for i in range(2) if data[f"stances-{i}-id"] == str(second.pk))
+    data[f"stances-{index}-DELETE"] = "on"
+
+    response = editor_client.post(change, data)
+
+    assert response.status_code == 302
+    assert not Stance.objects.filter(pk=second.pk).exists()
+    first.refresh_from_db()
+    assert first.ended_on is None
+    assert Jurisdiction.objects.get(pk=gotham.pk).stance_level == "limited"
+
+
+def test_changing_a_published_stance_on_the_jurisdictions_page_moves_the_headline(
+    editor_client, editor
+):
+    gotham = JurisdictionFactory(name="Gotham", state="NJ", slug="gotham-nj")
+    stance = services.stance_publish(stance=StanceFactory(jurisdiction=gotham))
+    change = reverse("admin:cities_jurisdiction_change", args=[gotham.pk])
+    data = post_data_from(editor_client.get(change))
+    data["stances-0-level"] = "cooperates"
+
+    response = editor_client.post(change, data)
+
+    assert response.status_code == 302
+    stance.refresh_from_db()
+    assert (stance.level, stance.updated_by) == ("cooperates", editor)
+    assert Jurisdiction.objects.get(pk=gotham.pk).stance_level == "cooperates"
+
+
+def test_editor_adds_a_role_on_the_officials_page_beside_an_existing_one(editor_client):
+    official = OfficialFactory(name="Bill de Blasio", slug="bill-de-blasio")
+    new_york = JurisdictionFactory(name="New York", state="NY", slug="new-york-ny")
+    RoleFactory(official=official, jurisdiction=new_york, title="Public Advocate")
+    change = reverse("admin:cities_official_change", args=[official.pk])
+    data = post_data_from(editor_client.get(change))
+    data.update(
+        {
+            "roles-TOTAL_FORMS": "2",
+            "roles-1-title": "Mayor",
+            "roles-1-jurisdiction": str(new_york.pk),
+            "roles-1-started_on": "2014-01-01",
+        }
+    )
+
+    response = editor_client.post(change, data)
+
+    assert response.status_code == 302
+    assert sorted(official.roles.values_list("title", flat=True)) == ["Mayor", "Public Advocate"]
