@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from cities.models import Role
@@ -44,6 +45,13 @@ class StatementListView(FacetedListView):
 
     def download_queryset(self, queryset):
         return queryset.for_download()
+
+    def get_extra_context(self) -> dict:
+        query = self.request.GET.copy()
+        for key in ("page", "format"):
+            query.pop(key, None)
+        feed_url = reverse("statements:feed") + (f"?{query.urlencode()}" if query else "")
+        return {"feed_url": feed_url}
 
     def absolute(self, path: str) -> str:
         return self.request.build_absolute_uri(path)

@@ -52,3 +52,11 @@ def test_feed_with_bad_filters_says_why_with_status_400(client, db):
 
     assert response.status_code == 400
     assert "Said on or after: Enter a real date as YYYY-MM-DD" in response.content.decode()
+
+
+def test_statement_list_links_to_the_feed_of_the_same_filters(client, seeded):
+    filtered = client.get(reverse("statements:list"), {"city": "chicago-il", "page": "1"})
+    unfiltered = client.get(reverse("statements:list"))
+
+    assert '<a href="/statements/feed/?city=chicago-il">feed</a>' in filtered.content.decode()
+    assert '<a href="/statements/feed/">feed</a>' in unfiltered.content.decode()
