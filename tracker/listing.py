@@ -336,6 +336,8 @@ class FacetedListView(View):
         if rows is not None:
             page = controls.cleaned_data.get("page") or 1
             paginator = Paginator(rows, self.paginate_by)
+            # Count the filtered rows without the page's joins and aggregates.
+            paginator.count = filterset.qs.order_by().count()
             if page > paginator.num_pages:
                 raise Http404(f"There is no page {page}: these results have {paginator.num_pages}.")
             page_obj = paginator.page(page)
