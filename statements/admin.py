@@ -19,6 +19,10 @@ class CuratedAdmin(SimpleHistoryAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def has_publish_permission(self, request) -> bool:
+        # Contributors edit drafts; publishing needs the model's publish permission (Editors).
+        return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
+
     def _run(self, request, action, queryset, done: str):
         try:
             count = action(queryset, request.user)
@@ -57,7 +61,7 @@ class StatementAdmin(CuratedAdmin):
         text = statement.quote or statement.summary
         return text if len(text) <= 80 else f"{text[:79]}…"
 
-    @admin.action(description="Publish selected statements", permissions=["change"])
+    @admin.action(description="Publish selected statements", permissions=["publish"])
     def publish(self, request, queryset):
         self._run(
             request,
@@ -67,7 +71,7 @@ class StatementAdmin(CuratedAdmin):
         )
 
     @admin.action(
-        description="Unpublish selected statements (back to draft)", permissions=["change"]
+        description="Unpublish selected statements (back to draft)", permissions=["publish"]
     )
     def unpublish(self, request, queryset):
         self._run(
@@ -106,7 +110,7 @@ class StanceAdmin(CuratedAdmin):
         for stance in queryset.order_by("-effective_from"):
             services.stance_delete(stance=stance, by=request.user)
 
-    @admin.action(description="Publish selected stances", permissions=["change"])
+    @admin.action(description="Publish selected stances", permissions=["publish"])
     def publish(self, request, queryset):
         self._run(
             request,
@@ -115,7 +119,7 @@ class StanceAdmin(CuratedAdmin):
             "stance(s) published",
         )
 
-    @admin.action(description="Unpublish selected stances (back to draft)", permissions=["change"])
+    @admin.action(description="Unpublish selected stances (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         self._run(
             request,

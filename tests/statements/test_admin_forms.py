@@ -393,3 +393,34 @@ def test_an_event_slug_recorded_twice_is_refused(editor_client):
     )
     assert errors_on(response, "slug") == ["Event with this Slug already exists."]
     assert Event.objects.count() == 1
+
+
+@pytest.mark.parametrize("model", [Statement, Stance], ids=["statement", "stance"])
+def test_a_contributor_edits_drafts_but_is_not_offered_publishing(client, django_user_model, model):
+    from django.contrib.auth.models import Group
+
+    contributor = django_user_model.objects.create_user("contributor", is_staff=True)
+    contributor.groups.add(Group.objects.get(name="Contributors"))
+    client.force_login(contributor)
+    draft = (StatementFactory if model is Statement else StanceFactory)(status=Status.DRAFT)
+
+    page = client.get(admin_url(model, "changelist"))
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 1
+    action_form = page.context["action_form"]  # None when no action is offered at all
+    offered = dict(action_form.fields["action"].choices) if action_form else {}
+    assert "publish" not in offered and "unpublish" not in offered
+
+    client.post(
+        admin_url(model, "changelist"), {"action": "publish", "_selected_action": [draft.pk]}
+    )
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+@pytest.mark.parametrize("model", [Statement, Stance], ids=["statement", "stance"])
+def test_an_editor_is_offered_publishing(editor_client, model):
+    (StatementFactory if model is Statement else StanceFactory)(status=Status.DRAFT)
+    page = editor_client.get(admin_url(model, "changelist"))
+    actions = dict(page.context["action_form"].fields["action"].choices)
+    assert {"publish", "unpublish"} <= set(actions)
