@@ -1,0 +1,31 @@
+"""The newsroom's roles, as permission groups kept in step with the models.
+
+Migration 0006 creates the groups; this runs after every migrate (and after a test database is
+flushed) so that a model added later, or a group emptied by mistake, gets its permissions back.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+CURATED_APPS = ("cities", "statements")
+PUBLISH_CODENAMES = ("publish_statement", "publish_stance")
+
+
+def role_permissions() -> dict[str, Q]:
+    curated = Q(content_type__app_label__in=CURATED_APPS)
+    return {
+        # Contributors create and edit drafts; they neither publish nor delete.
+        "Contributors": curated
+        & ~Q(codename__in=PUBLISH_CODENAMES)
+        & ~Q(codename__startswith="delete_"),
+        "Editors": curated,
+        "Administrators": curated | Q(content_type__app_label="auth"),
+    }
+
+
+def sync_newsroom_roles(**kwargs) -> None:
+    for name, permissions in role_permissions().items():
+        group, created = Group.objects.get_or_create(name=name)
+        wanted = set(Permission.objects.filter(permissions).values_list("pk", flat=True))
+        if created or set(group.permissions.values_list("pk", flat=True)) != wanted:
+            group.permissions.set(wanted)
