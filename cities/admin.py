@@ -4,10 +4,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from statements import services
 from statements.forms import StanceForm
 from statements.models import Stance
+from tracker.importing import TrackerImportExportMixin
 
 from . import admin_places  # noqa: F401  (registers PlaceAdmin, the place autocomplete)
 from .forms import JurisdictionForm, OfficialForm, RoleForm
 from .models import Agency, Jurisdiction, Official, Role, State
+from .resources import AgencyResource, JurisdictionResource, OfficialResource, RoleResource
 
 
 def state_filter(lookup: str):
@@ -71,7 +73,8 @@ class StanceInline(admin.StackedInline):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(SimpleHistoryAdmin):
+class JurisdictionAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [JurisdictionResource]
     form = JurisdictionForm
     list_display = ["name", "state", "level", "stance_level", "population", "slug"]
     list_filter = ["stance_level", "level", state_filter("state")]
@@ -111,7 +114,8 @@ class JurisdictionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [AgencyResource]
     list_display = ["name", "kind", "jurisdiction"]
     list_filter = ["kind", state_filter("jurisdiction__state")]
     search_fields = ["name", "jurisdiction__name"]
@@ -120,7 +124,8 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(SimpleHistoryAdmin):
+class OfficialAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OfficialResource]
     form = OfficialForm
     list_display = ["name", "slug", "current_roles"]
     search_fields = ["name", "slug", "roles__title", "roles__jurisdiction__name"]
@@ -138,7 +143,8 @@ class OfficialAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin):
+class RoleAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [RoleResource]
     form = RoleForm
     list_display = ["official", "title", "jurisdiction", "agency", "started_on", "ended_on"]
     list_filter = [state_filter("jurisdiction__state"), "title"]

@@ -2,10 +2,12 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from cities.admin import state_filter
+from tracker.importing import TrackerImportExportMixin
 
 from . import services
 from .forms import EventForm, SourceForm, StanceForm, StatementForm
 from .models import Event, Source, Stance, Statement
+from .resources import SourceResource, StanceResource, StatementResource
 
 
 class CuratedAdmin(SimpleHistoryAdmin):
@@ -33,7 +35,8 @@ class CuratedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(CuratedAdmin):
+class StatementAdmin(TrackerImportExportMixin, CuratedAdmin):
+    resource_classes = [StatementResource]
     form = StatementForm
     list_display = ["said_on", "speaker", "jurisdiction", "medium", "status", "excerpt"]
     list_filter = ["status", "medium", state_filter("jurisdiction__state"), "event"]
@@ -83,7 +86,8 @@ class StatementAdmin(CuratedAdmin):
 
 
 @admin.register(Stance)
-class StanceAdmin(CuratedAdmin):
+class StanceAdmin(TrackerImportExportMixin, CuratedAdmin):
+    resource_classes = [StanceResource]
     form = StanceForm
     list_display = ["jurisdiction", "agency", "level", "effective_from", "ended_on", "status"]
     list_filter = ["status", "level", state_filter("jurisdiction__state")]
@@ -130,7 +134,8 @@ class StanceAdmin(CuratedAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [SourceResource]
     form = SourceForm
     list_display = ["publisher", "title", "published_on", "url", "cited_in"]
     list_filter = ["publisher"]

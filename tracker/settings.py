@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "import_export",
     "tracker.apps.TrackerConfig",
     "cities",
     "statements",
@@ -195,6 +196,13 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Bulk import in the admin (docs/import.md): one transaction per file, so one bad row imports
+# nothing; uploads above FILE_UPLOAD_MAX_MEMORY_SIZE wait on disk, not in memory.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
+IMPORT_MAX_FILE_SIZE = int(os.environ.get("IMPORT_MAX_FILE_SIZE", str(5 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
 # No inline script or style anywhere: every script and stylesheet is a file the app serves.
 SECURE_CSP = {
