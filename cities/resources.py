@@ -5,6 +5,7 @@ agency by its name within its jurisdiction, an official by slug, a role by offic
 jurisdiction and start date. A matching row updates the record; any other row adds one.
 """
 
+from django.db.models import Case, When
 from django.utils.text import slugify
 from import_export.fields import Field
 
@@ -16,6 +17,7 @@ from tracker.importing import (
     IntegerWidget,
     LookupWidget,
     TrackerResource,
+    text,
 )
 
 from .models import (
@@ -29,6 +31,14 @@ from .models import (
     jurisdiction_slug,
 )
 
+BREADTH = [
+    JurisdictionLevel.STATE,
+    JurisdictionLevel.FEDERAL_DISTRICT,
+    JurisdictionLevel.COUNTY,
+    JurisdictionLevel.CITY_COUNTY,
+    JurisdictionLevel.CITY,
+]
+
 
 def jurisdiction_by_slug(**kwargs):
     return LookupWidget(
@@ -37,8 +47,8 @@ def jurisdiction_by_slug(**kwargs):
 
 
 class JurisdictionResource(TrackerResource):
-    slug = Field("slug", "slug")
-    name = Field("name", "name")
+    slug = text("slug")
+    name = text("name")
     state = Field("state", "state", widget=ChoiceWidget(State.choices))
     level = Field(
         "level", "level", widget=ChoiceWidget(JurisdictionLevel.choices, JurisdictionLevel.CITY)
@@ -46,7 +56,7 @@ class JurisdictionResource(TrackerResource):
     population = Field("population", "population", widget=IntegerWidget())
     latitude = Field("latitude", "latitude", widget=FloatWidget())
     longitude = Field("longitude", "longitude", widget=FloatWidget())
-    geoid = Field("geoid", "geoid")
+    geoid = text("geoid")
     parent = Field("parent", "parent", widget=jurisdiction_by_slug())
 
     required_columns = ("name", "state")
@@ -84,12 +94,17 @@ class JurisdictionResource(TrackerResource):
             errors.setdefault("parent", "A jurisdiction cannot lie within itself.")
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("parent")
+        # Wider jurisdictions first, so that a file imports its parents before their children.
+        breadth = Case(
+            *[When(level=level, then=rank) for rank, level in enumerate(BREADTH)],
+            default=len(BREADTH),
+        )
+        return queryset.select_related("parent").order_by(breadth, "state", "name", "pk")
 
 
 class AgencyResource(TrackerResource):
     jurisdiction = Field("jurisdiction", "jurisdiction", widget=jurisdiction_by_slug())
-    name = Field("name", "name")
+    name = text("name")
     kind = Field("kind", "kind", widget=ChoiceWidget(AgencyKind.choices))
 
     required_columns = ("jurisdiction", "name", "kind")
@@ -107,8 +122,8 @@ class AgencyResource(TrackerResource):
 
 
 class OfficialResource(TrackerResource):
-    slug = Field("slug", "slug")
-    name = Field("name", "name")
+    slug = text("slug")
+    name = text("name")
 
     required_columns = ("name",)
     implied_columns = ("slug",)
@@ -139,7 +154,7 @@ class RoleResource(TrackerResource):
         "official",
         widget=LookupWidget(Official, "slug", hint="Import or add the official first."),
     )
-    title = Field("title", "title")
+    title = text("title")
     jurisdiction = Field("jurisdiction", "jurisdiction", widget=jurisdiction_by_slug())
     agency = Field("agency", "agency", widget=AgencyWidget())
     started_on = Field("started_on", "started_on", widget=DateWidget())

@@ -8,7 +8,7 @@ retracted record. Likely duplicates are flagged in the preview, not dropped.
 
 import re
 
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, When
 from import_export import widgets
 from import_export.fields import Field
 
@@ -21,6 +21,7 @@ from tracker.importing import (
     LookupWidget,
     ManyToManyField,
     TrackerResource,
+    text,
 )
 
 from . import services
@@ -90,11 +91,11 @@ def _same_text(text: str) -> str:
 
 
 class SourceResource(TrackerResource):
-    url = Field("url", "url")
-    publisher = Field("publisher", "publisher")
-    title = Field("title", "title")
+    url = text("url")
+    publisher = text("publisher")
+    title = text("title")
     published_on = Field("published_on", "published_on", widget=DateWidget())
-    archived_url = Field("archived_url", "archived_url")
+    archived_url = text("archived_url")
     cited_in = Field(
         "cited_in",
         "cited_in",
@@ -132,7 +133,9 @@ class SourceResource(TrackerResource):
             errors.setdefault("cited_in", "A source cannot be cited in itself.")
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("cited_in")
+        # Citing sources first, so that a file imports them before the sources they name.
+        citing_first = Case(When(cited_in__isnull=True, then=0), default=1)
+        return queryset.select_related("cited_in").order_by(citing_first, "url", "publisher", "pk")
 
 
 class CuratedResource(TrackerResource):
@@ -212,8 +215,8 @@ class StatementResource(CuratedResource):
         "said_on_basis", "said_on_basis", widget=ChoiceWidget(DateBasis.choices, DateBasis.SAID)
     )
     medium = Field("medium", "medium", widget=ChoiceWidget(Medium.choices))
-    quote = Field("quote", "quote")
-    summary = Field("summary", "summary")
+    quote = text("quote")
+    summary = text("summary")
     event = Field(
         "event",
         "event",
@@ -292,7 +295,7 @@ class StanceResource(CuratedResource):
     notifies_releases = _practice("notifies_releases")
     has_287g_agreement = _practice("has_287g_agreement")
     declared_sanctuary = _practice("declared_sanctuary")
-    summary = Field("summary", "summary")
+    summary = text("summary")
 
     required_columns = ("jurisdiction", "level", "effective_from")
     same = "(same jurisdiction, agency, level and effective date)"

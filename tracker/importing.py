@@ -460,7 +460,25 @@ class DateWidget(widgets.DateWidget):
         return value.isoformat() if value else ""
 
 
+class TextWidget(widgets.CharWidget):
+    """Text; an empty cell is empty text, and a spreadsheet's 17031.0 is the text 17031."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return super().clean(value, row, **kwargs)
+
+
+def text(name: str) -> Field:
+    return Field(name, name, widget=TextWidget())
+
+
 class IntegerWidget(widgets.IntegerWidget):
+    """Exported as a number, so that a spreadsheet sums it and no formula guard touches it."""
+
+    def __init__(self, coerce_to_string=False):
+        super().__init__(coerce_to_string=coerce_to_string)
+
     def clean(self, value, row=None, **kwargs):
         try:
             return super().clean(value, row, **kwargs)
@@ -469,6 +487,9 @@ class IntegerWidget(widgets.IntegerWidget):
 
 
 class FloatWidget(widgets.FloatWidget):
+    def __init__(self, coerce_to_string=False):
+        super().__init__(coerce_to_string=coerce_to_string)
+
     def clean(self, value, row=None, **kwargs):
         try:
             return super().clean(value, row, **kwargs)
