@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 
 class JurisdictionQuerySet(models.QuerySet):
@@ -9,13 +10,22 @@ class JurisdictionQuerySet(models.QuerySet):
     def with_statement_stats(self):
         """Annotate `latest_statement_on` and `statement_count`, over published statements only.
 
-        Both are aggregates in the same query as the jurisdictions; `distinct` keeps the count
-        right when a filter joins another to-many relation (e.g. the events that target a place).
+        Both are correlated subqueries in the same query as the jurisdictions, each answered from
+        the (jurisdiction, status, said_on) index. Unlike a join and GROUP BY they are computed
+        only for the rows a page shows (PostgreSQL evaluates them after the sort and LIMIT when
+        the sort does not need them), and a filter joining a to-many relation cannot inflate them.
         """
-        published = Q(statements__status="published")
+        statements = self.model._meta.get_field("statements").related_model
+        published = statements._base_manager.filter(
+            jurisdiction=OuterRef("pk"), status="published"
+        ).order_by()
+        latest = published.order_by("-said_on").values("said_on")[:1]
+        count = published.values("jurisdiction").annotate(n=Count("pk")).values("n")
         return self.annotate(
-            latest_statement_on=Max("statements__said_on", filter=published),
-            statement_count=Count("statements", filter=published, distinct=True),
+            latest_statement_on=Subquery(latest),
+            statement_count=Coalesce(
+                Subquery(count, output_field=IntegerField()), Value(0), output_field=IntegerField()
+            ),
         )
 
     def for_list(self):

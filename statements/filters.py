@@ -99,13 +99,17 @@ class StatementFilter(FacetedFilterSet):
         required=False,
     )
 
+    # Every filter and facet here follows a to-one relation, so no row is counted twice and the
+    # counts need no DISTINCT (which would sort each facet's rows).
     facets = {
-        "stance": FacetSpec("jurisdiction__stance_level", show_zero=True),
-        "city": FacetSpec("jurisdiction__slug", ("jurisdiction__name", "jurisdiction__state")),
-        "state": FacetSpec("jurisdiction__state"),
-        "official": FacetSpec("official__slug", ("official__name",)),
-        "medium": FacetSpec("medium"),
-        "event": FacetSpec("event__slug", ("event__name",)),
+        "stance": FacetSpec("jurisdiction__stance_level", show_zero=True, distinct=False),
+        "city": FacetSpec(
+            "jurisdiction__slug", ("jurisdiction__name", "jurisdiction__state"), distinct=False
+        ),
+        "state": FacetSpec("jurisdiction__state", distinct=False),
+        "official": FacetSpec("official__slug", ("official__name",), distinct=False),
+        "medium": FacetSpec("medium", distinct=False),
+        "event": FacetSpec("event__slug", ("event__name",), distinct=False),
     }
     sort_orders = {
         "newest": ("-said_on", "-id"),

@@ -230,6 +230,8 @@ class Statement(CuratedModel):
             models.Index(
                 fields=["jurisdiction", "status", "-said_on"], name="statement_juris_said_on"
             ),
+            # The medium filter, newest first, without walking every published statement.
+            models.Index(fields=["medium", "status", "-said_on"], name="statement_medium_said_on"),
         ]
         constraints = [
             models.CheckConstraint(

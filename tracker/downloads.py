@@ -1,12 +1,15 @@
-"""Streamed CSV and JSON downloads of a whole filtered result, in chunks, never all in memory."""
+"""Streamed CSV and JSON downloads of a whole filtered result, in chunks, never all in memory;
+or a small result's file, compressed once and kept in the cache, streamed from there."""
 
 import csv
 import datetime
+import gzip
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
+from django.utils.cache import patch_vary_headers
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,16 +46,34 @@ def _attachment(response, filename: str):
     return response
 
 
+CSV_TYPE = "text/csv; charset=utf-8"
+JSON_TYPE = "application/json; charset=utf-8"
+GZIP_CHUNK = 64 * 1024
+
+
+def csv_lines(rows: Iterable, columns) -> Iterable[str]:
+    """The CSV's lines: a header of the columns' names, then one line per row."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow([c.name for c in columns])
+    for row in rows:
+        yield writer.writerow([neutralise(c.get(row)) for c in columns])
+
+
+def json_chunks(rows: Iterable, columns, *, extra: Callable | None = None) -> Iterable[str]:
+    """A JSON array of objects keyed by the columns' names, one object at a time."""
+    encoder = DjangoJSONEncoder(ensure_ascii=False)
+    yield "["
+    for index, row in enumerate(rows):
+        item = {c.name: c.get(row) for c in columns}
+        if extra is not None:
+            item |= extra(row)
+        yield ("," if index else "") + "\n" + encoder.encode(item)
+    yield "\n]\n"
+
+
 def csv_response(rows: Iterable, columns, filename: str) -> StreamingHttpResponse:
     """A CSV with a header of the columns' names and one line per row, streamed."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow([c.name for c in columns])
-        for row in rows:
-            yield writer.writerow([neutralise(c.get(row)) for c in columns])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(rows, columns), content_type=CSV_TYPE)
     return _attachment(response, filename)
 
 
@@ -60,18 +81,28 @@ def json_response(
     rows: Iterable, columns, filename: str, *, extra: Callable | None = None
 ) -> StreamingHttpResponse:
     """A JSON array of objects keyed by the columns' names, streamed one object at a time."""
-    encoder = DjangoJSONEncoder(ensure_ascii=False)
+    response = StreamingHttpResponse(
+        json_chunks(rows, columns, extra=extra), content_type=JSON_TYPE
+    )
+    return _attachment(response, filename)
 
-    def chunks():
-        yield "["
-        for index, row in enumerate(rows):
-            item = {c.name: c.get(row) for c in columns}
-            if extra is not None:
-                item |= extra(row)
-            yield ("," if index else "") + "\n" + encoder.encode(item)
-        yield "\n]\n"
 
-    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+def compress(content: Iterable[str]) -> bytes:
+    """A whole file, gzip-compressed: what `compressed_response` serves."""
+    return gzip.compress("".join(content).encode("utf-8"), compresslevel=6)
+
+
+def compressed_response(
+    body: bytes, content_type: str, filename: str, *, accepts_gzip: bool
+) -> StreamingHttpResponse:
+    """Stream a file kept gzip-compressed: as it is to a client that accepts gzip (so that no
+    request compresses it again), decompressed to one that does not."""
+    data = body if accepts_gzip else gzip.decompress(body)
+    chunks = (data[i : i + GZIP_CHUNK] for i in range(0, len(data), GZIP_CHUNK))
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    if accepts_gzip:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
     return _attachment(response, filename)
 
 

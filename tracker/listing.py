@@ -6,12 +6,14 @@ A list is a `FacetedFilterSet` (what can be filtered, counted and sorted) plus a
 list: it gives the page with the form's errors and status 400.
 """
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count
@@ -21,11 +23,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
 
-from .downloads import csv_response, json_response
+from . import downloads
 
 PAGE_SIZE = 50
 Q_MAX_LENGTH = 200
 FORMATS = ("html", "csv", "json")
+# Choices from a model (places, officials, events) beyond this many are left out of a facet,
+# the most frequent kept: at national scale a search matches thousands of places.
+FACET_MODEL_OPTIONS = 30
+# Facet counts and row counts are cached per filter combination and cache generation (any edit
+# starts a new generation), so a repeat of the same filters runs neither again.
+LIST_CACHE_SECONDS = 3600
+# A download of at most this many rows is built whole once, compressed and kept in the cache
+# per filters and generation; a larger one is streamed in chunks and never held in memory.
+CACHED_DOWNLOAD_ROWS = 20_000
 
 
 class SortFilter(django_filters.ChoiceFilter):
@@ -59,6 +70,8 @@ class FacetSpec:
     value: str
     label_fields: tuple[str, ...] = ()
     show_zero: bool = False  # list every choice, even those no row has (small enumerations)
+    # Count distinct rows: needed only when a filter or the value joins a to-many relation.
+    distinct: bool = True
 
 
 @dataclass
@@ -76,6 +89,7 @@ class Facet:
     multiple: bool
     options: list[FacetOption]
     errors: list[str] = field(default_factory=list)
+    hidden: int = 0  # choices with a count left out (beyond FACET_MODEL_OPTIONS)
 
     @property
     def any_selected(self) -> bool:
@@ -128,11 +142,46 @@ class FacetedFilterSet(django_filters.FilterSet):
         ordering = self.sort_orders.get(self.sort_value())
         return queryset.order_by(*ordering) if ordering else queryset
 
+    # -- cached per filter combination ----------------------------------------------------------
+    def cache_key(self, kind: str) -> str | None:
+        """A key for what these filters give (the page and the sort aside), in this cache
+        generation; None when the form has errors (those pages are not cached)."""
+        if not self.form.is_valid():
+            return None
+        from .cache import current_generation
+
+        items = sorted(
+            (name, sorted(self.data.getlist(name)) if hasattr(self.data, "getlist") else [])
+            for name, flt in self.filters.items()
+            if not isinstance(flt, SortFilter) and name in self.data
+        )
+        digest = hashlib.sha256(repr(items).encode()).hexdigest()[:32]
+        kind_of = f"{type(self).__module__}.{type(self).__qualname__}"
+        return f"list:{kind}:{current_generation()[0]}:{kind_of}:{digest}"
+
+    def cached(self, kind: str, compute: Callable[[], Any]) -> Any:
+        key = self.cache_key(kind)
+        if key is None:
+            return compute()
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, LIST_CACHE_SECONDS)
+        return value
+
+    def count(self) -> int:
+        """The number of filtered rows, counted without the page's joins and aggregates: one
+        query, none when these filters were counted before in this cache generation."""
+        return self.cached("count", lambda: self.qs.order_by().count())
+
     # -- facets -------------------------------------------------------------------------------
     def facet_list(self) -> dict[str, Facet]:
-        """{filter name: Facet}; one query per facet, whatever the number of rows."""
+        """{filter name: Facet}; one query per facet, whatever the number of rows, and none when
+        these filters were counted before in this cache generation."""
         self.form.is_valid()
-        return {name: self._facet(name, spec) for name, spec in self.facets.items()}
+        return self.cached(
+            "facets", lambda: {name: self._facet(name, spec) for name, spec in self.facets.items()}
+        )
 
     def _facet(self, name: str, spec: FacetSpec) -> Facet:
         flt = self.filters[name]
@@ -140,9 +189,10 @@ class FacetedFilterSet(django_filters.FilterSet):
         queryset = self.filter_queryset(self.queryset.all(), skip=name)
         rows = (
             queryset.order_by()
-            .exclude(**{f"{spec.value}__isnull": True})
+            .filter(**{f"{spec.value}__isnull": False})
             .values(spec.value, *spec.label_fields)
-            .annotate(n=Count("pk", distinct=True))
+            # COUNT(*) needs no column of the rows, so an index-only scan can count them.
+            .annotate(n=Count("pk", distinct=True) if spec.distinct else Count("*"))
         )
         counts, labels = {}, {}
         for row in rows:
@@ -152,7 +202,7 @@ class FacetedFilterSet(django_filters.FilterSet):
                 labels[value] = ", ".join(str(row[f]) for f in spec.label_fields)
         selected = self.selected_values(name)
         choices = self._choices(flt)
-        options = []
+        options, hidden = [], 0
         if choices is not None:
             for value, label in choices:
                 value = str(value)
@@ -165,12 +215,16 @@ class FacetedFilterSet(django_filters.FilterSet):
             # Choices from a model: the rows that have a count, plus the selected ones.
             for value, label in self.selected_labels(name).items():
                 labels.setdefault(value, label)
-            for value in sorted(labels, key=lambda v: (-counts.get(v, 0), labels[v])):
-                options.append(
-                    FacetOption(value, labels[value], counts.get(value, 0), value in selected)
-                )
+            ranked = sorted(labels, key=lambda v: (-counts.get(v, 0), labels[v]))
+            shown = set(ranked[:FACET_MODEL_OPTIONS]) | selected
+            hidden = len(ranked) - len(shown & set(ranked))
+            for value in ranked:
+                if value in shown:
+                    options.append(
+                        FacetOption(value, labels[value], counts.get(value, 0), value in selected)
+                    )
         errors = list(self.form.errors.get(name, [])) if self.is_bound else []
-        return Facet(name, str(flt.label), multiple, options, errors)
+        return Facet(name, str(flt.label), multiple, options, errors, hidden)
 
     @staticmethod
     def _choices(flt) -> list | None:
@@ -293,7 +347,7 @@ class FacetedListView(View):
     columns: list[Column] = []
     json_extra: Callable[[Any], dict] | None = None
     paginate_by = PAGE_SIZE
-    download_chunk_size = 500
+    download_chunk_size = 2000
 
     def get_queryset(self):
         raise NotImplementedError
@@ -336,8 +390,7 @@ class FacetedListView(View):
         if rows is not None:
             page = controls.cleaned_data.get("page") or 1
             paginator = Paginator(rows, self.paginate_by)
-            # Count the filtered rows without the page's joins and aggregates.
-            paginator.count = filterset.qs.order_by().count()
+            paginator.count = filterset.count()
             if page > paginator.num_pages:
                 raise Http404(f"There is no page {page}: these results have {paginator.num_pages}.")
             page_obj = paginator.page(page)
@@ -381,10 +434,31 @@ class FacetedListView(View):
 
     def download(self, fmt: str, filterset, rows):
         filename = self.download_filename(filterset, fmt)
-        if fmt == "csv":
-            return csv_response(self.download_rows(rows), self.columns, filename)
-        return json_response(
-            self.download_rows(rows), self.json_columns(), filename, extra=self.json_extra
+        if filterset.count() > CACHED_DOWNLOAD_ROWS:
+            if fmt == "csv":
+                return downloads.csv_response(self.download_rows(rows), self.columns, filename)
+            return downloads.json_response(
+                self.download_rows(rows), self.json_columns(), filename, extra=self.json_extra
+            )
+
+        def build() -> bytes:
+            if fmt == "csv":
+                return downloads.compress(
+                    downloads.csv_lines(self.download_rows(rows), self.columns)
+                )
+            return downloads.compress(
+                downloads.json_chunks(
+                    self.download_rows(rows), self.json_columns(), extra=self.json_extra
+                )
+            )
+
+        # The rows hold absolute URLs, so the host is part of what is cached.
+        body = filterset.cached(f"{self.download_kind}.{fmt}@{self.request.get_host()}", build)
+        return downloads.compressed_response(
+            body,
+            downloads.CSV_TYPE if fmt == "csv" else downloads.JSON_TYPE,
+            filename,
+            accepts_gzip="gzip" in self.request.headers.get("Accept-Encoding", ""),
         )
 
     def json_columns(self) -> list[Column]:
