@@ -7,6 +7,7 @@ from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 
 from tracker.listing import FacetedListView
@@ -46,12 +47,14 @@ class StatementFeed(Feed):
         return f"{item.speaker_name} ({item.jurisdiction}): {text}"
 
     def item_description(self, item: Statement):
+        """HTML, since Atom's summary is typed html: each paragraph escaped, so that markup in a
+        quote reaches the reader as the words that were said, not as markup to run."""
         parts = []
         if item.quote:
             parts.append(f"“{item.quote}”")
         if item.summary:
             parts.append(item.summary)
-        return "\n\n".join(parts)
+        return "".join(f"<p>{escape(part)}</p>" for part in parts)
 
     def item_link(self, item: Statement):
         return item.get_absolute_url()

@@ -1,10 +1,14 @@
-"""Request ids for the logs, a Permissions-Policy header, and a 503 page when the database is down."""
+"""Request ids for the logs, a Permissions-Policy header, a 400 page for input no page can use,
+and a 503 page when the database is down."""
 
 import logging
 import re
 import uuid
 from contextvars import ContextVar
+from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -38,7 +42,12 @@ class RequestIdMiddleware:
 
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record):
-        record.request_id = request_id_var.get()
+        request_id = request_id_var.get()
+        if request_id == "-":
+            # Django logs a 4xx or 5xx response after the middleware has returned; the record
+            # carries the request instead.
+            request_id = getattr(getattr(record, "request", None), "id", "-")
+        record.request_id = request_id
         return True
 
 
@@ -50,6 +59,78 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+class BadInputMiddleware:
+    """Refuse at once, with a 400 page that says why, a request no page could use: an address
+    with too many parameters or text that is not UTF-8, or a form body too large to read.
+
+    Django would replace undecodable bytes with U+FFFD and store the mangled text; a request
+    this large would otherwise be read before being refused.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self.problem(request)
+        if problem:
+            logger.warning("bad request refused: %s", problem)
+            body = render_to_string(
+                "400.html", {"message": problem, "request_id": getattr(request, "id", "")}
+            )
+            return HttpResponse(body, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def problem(request) -> str:
+        try:
+            request.GET  # noqa: B018  (parses the query string, counting its fields)
+        except TooManyFieldsSent:
+            return (
+                f"The address has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} "
+                "parameters. Remove some filters and try again."
+            )
+        if not _is_utf8(_wsgi_bytes(request.META.get("QUERY_STRING", ""))):
+            return (
+                "The address contains text that is not valid UTF-8. "
+                "Retype the search or filter values and try again."
+            )
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return "The request gives an unreadable Content-Length."
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return (
+                f"The request is too large ({length:,} bytes; the limit is {limit:,}). "
+                "Shorten the text and send it again."
+            )
+        form = request.content_type == FORM_CONTENT_TYPE and length
+        if form and not _is_utf8(request.body):
+            return (
+                "The form contains text that is not valid UTF-8. Retype the text and send it again."
+            )
+        return ""
+
+
+def _wsgi_bytes(text: str) -> bytes:
+    """The bytes a WSGI server passed as a str (PEP 3333 decodes them as latin-1)."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
+def _is_utf8(urlencoded: bytes) -> bool:
+    try:
+        unquote_to_bytes(urlencoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class DatabaseUnavailableMiddleware:

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # Inside the page cache, so a cached page keeps the policy it was rendered with.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Refuses unusable input (too many parameters, bad UTF-8, oversized forms) with a 400 page.
+    "tracker.middleware.BadInputMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
