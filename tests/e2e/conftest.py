@@ -35,7 +35,7 @@ def seeded_live_server(django_db_setup, django_db_blocker):
     pytest-django's `live_server` pulls in `transactional_db`, which empties the database after
     every test, so each test would load the seed again (about 3 s on PostgreSQL). Tests that only
     read share this server instead. The records are committed, so the server sees them on every
-    database; when the module ends the database is put back as the migrations left it, for the
+    database; when the module ends the database is put back as it was before, for the
     tests that follow. Each test runs in the `db` fixture's transaction, so a test may read
     records to know where to go. A test that writes must use `live_server` instead.
     """
@@ -126,7 +126,6 @@ def visit(page, url: str, *, status: int = 200):
     response = page.goto(url)
     assert response is not None, f"no response for {url}"
     assert response.status == status, f"{url} answered {response.status}, not {status}"
-    page.wait_for_load_state("load")
     page._browser_problems.assert_none(url)
     return response
 
