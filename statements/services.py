@@ -5,14 +5,19 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from cities.models import Jurisdiction, StanceLevel
 
-from .models import Stance, Statement, Status
+from .models import Correction, Stance, Statement, Status
 
 
 class PublishError(ValidationError):
     pass
+
+
+class WorkflowError(ValidationError):
+    """A correction, retraction or reinstatement that the record's status does not allow."""
 
 
 def jurisdiction_refresh_stance(*, jurisdiction: Jurisdiction) -> str:
@@ -74,8 +79,14 @@ def stance_publish(*, stance: Stance, by=None) -> Stance:
 @transaction.atomic
 def stance_unpublish(*, stance: Stance, by=None) -> Stance:
     """Return a stance to draft; the stance it had ended becomes current again."""
+    return _stance_withdraw(stance, status=Status.DRAFT, by=by)
+
+
+def _stance_withdraw(stance: Stance, *, status: str, by) -> Stance:
+    """Take a stance out of the published timeline (to draft or retracted), reopening the stance
+    it had ended and moving the jurisdiction's headline back."""
     was_current = stance.is_published and stance.ended_on is None
-    stance.status = Status.DRAFT
+    stance.status = status
     stance.updated_by = by or stance.updated_by
     stance.save()
     if was_current:
@@ -191,5 +202,160 @@ def _set_status(statements: QuerySet[Statement], status: str, *, by) -> int:
         statement.status = status
         statement.updated_by = by or statement.updated_by
         statement.save(update_fields=["status", "updated_by", "updated_at"])
+        count += 1
+    return count
+
+
+# Corrections and retractions: what happens to a record once the public has seen it.
+
+
+def _require_published(record, kind: str, doing: str) -> None:
+    if record.status != Status.PUBLISHED:
+        raise WorkflowError(
+            f"Only a published {kind} can be {doing}; this one is "
+            f"{record.get_status_display().lower()}."
+        )
+
+
+def _apply_changes(record, changes: dict) -> dict:
+    """Set the concrete fields of `changes` on `record`; return the many-to-many ones, unset."""
+    related = {}
+    for name, value in changes.items():
+        field = record._meta.get_field(name)
+        if field.many_to_many:
+            related[name] = value
+        elif field.concrete and field.editable:
+            # A foreign key takes the related record or its id.
+            is_id = field.is_relation and not isinstance(value, field.related_model)
+            setattr(record, field.attname if is_id and value is not None else name, value)
+        else:
+            raise WorkflowError(f"“{name}” cannot be corrected.")
+    return related
+
+
+def _history_reason(text: str) -> str:
+    # simple_history keeps the change reason in 100 characters.
+    return text if len(text) <= 100 else f"{text[:99]}…"
+
+
+def _require_note(note: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise WorkflowError("Say what changed in the correction note; readers see it.")
+    return note
+
+
+def _correction(*, note: str, by, **target) -> Correction:
+    return Correction.objects.create(
+        corrected_at=timezone.now(), note=note, created_by=by, **target
+    )
+
+
+@transaction.atomic
+def statement_correct(*, statement: Statement, changes: dict, note: str, by=None) -> Correction:
+    """Apply `changes` (field name to new value; `sources` takes an iterable of sources) to a
+    published statement and record the dated public correction note saying what changed.
+
+    Refused, with nothing saved, for a draft or retracted statement or an empty note.
+    """
+    _require_published(statement, "statement", "corrected")
+    note = _require_note(note)
+    related = _apply_changes(statement, changes)
+    if "sources" in related and not list(related["sources"]):
+        raise WorkflowError("A published statement needs at least one source.")
+    statement.updated_by = by or statement.updated_by
+    statement._change_reason = _history_reason(f"Correction: {note}")
+    statement.save()
+    for name, value in related.items():
+        getattr(statement, name).set(value)
+    return _correction(note=note, by=by, statement=statement)
+
+
+@transaction.atomic
+def stance_correct(*, stance: Stance, changes: dict, note: str, by=None) -> Correction:
+    """`statement_correct` for a published stance; the jurisdiction's headline follows the change."""
+    _require_published(stance, "stance", "corrected")
+    note = _require_note(note)
+    related = _apply_changes(stance, changes)
+    if "sources" in related and not list(related["sources"]):
+        raise WorkflowError("A published stance needs at least one source.")
+    stance._change_reason = _history_reason(f"Correction: {note}")
+    stance_save(stance=stance, by=by)
+    for name, value in related.items():
+        getattr(stance, name).set(value)
+    return _correction(note=note, by=by, stance=stance)
+
+
+def _retract(record, *, reason: str, by) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Give the reason for the retraction; it is shown on the permalink.")
+    record.retracted_at = timezone.now()
+    record.retraction_reason = reason
+    record._change_reason = _history_reason(f"Retraction: {reason}")
+
+
+@transaction.atomic
+def statement_retract(*, statement: Statement, reason: str, by=None) -> Statement:
+    """Retract a published statement: hidden from every list, its permalink shows `reason`."""
+    _require_published(statement, "statement", "retracted")
+    _retract(statement, reason=reason, by=by)
+    statement.status = Status.RETRACTED
+    statement.updated_by = by or statement.updated_by
+    statement.save()
+    return statement
+
+
+@transaction.atomic
+def stance_retract(*, stance: Stance, reason: str, by=None) -> Stance:
+    """Retract a published stance; if it was current, the stance it had ended is current again
+    and the jurisdiction's headline moves back, as when unpublishing."""
+    _require_published(stance, "stance", "retracted")
+    _retract(stance, reason=reason, by=by)
+    return _stance_withdraw(stance, status=Status.RETRACTED, by=by)
+
+
+@transaction.atomic
+def record_reinstate(*, record: Statement | Stance, by=None) -> Statement | Stance:
+    """Withdraw a retraction: the record goes back to draft, to be checked and published again.
+
+    The retraction's date and reason stay in the record's history.
+    """
+    if record.status != Status.RETRACTED:
+        raise WorkflowError(
+            f"Only a retracted record can be reinstated; this one is "
+            f"{record.get_status_display().lower()}."
+        )
+    record.status = Status.DRAFT
+    record.retracted_at = None
+    record.retraction_reason = ""
+    record.updated_by = by or record.updated_by
+    record._change_reason = "Retraction withdrawn"
+    record.save()
+    return record
+
+
+@transaction.atomic
+def statements_retract(*, statements: Iterable[Statement], reason: str, by=None) -> int:
+    """Retract the published among `statements` with one reason; the others are left alone."""
+    count = 0
+    published = Statement.objects.filter(pk__in=_pks(statements), status=Status.PUBLISHED)
+    for statement in published.order_by("pk"):
+        statement_retract(statement=statement, reason=reason, by=by)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def stances_retract(*, stances: Iterable[Stance], reason: str, by=None) -> int:
+    """Retract the published among `stances`, newest first so each timeline reopens in order."""
+    count = 0
+    pks = _pks(stances)
+    for pk in list(
+        Stance.objects.filter(pk__in=pks, status=Status.PUBLISHED)
+        .order_by("-effective_from", "-pk")
+        .values_list("pk", flat=True)
+    ):
+        stance_retract(stance=Stance.objects.get(pk=pk), reason=reason, by=by)
         count += 1
     return count
