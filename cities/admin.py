@@ -1,13 +1,13 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from statements import services
+from statements.admin_history import VersionedHistoryAdmin
 from statements.forms import StanceForm
-from statements.models import Stance
+from statements.models import Stance, Status
 from tracker.importing import TrackerImportExportMixin
 
 from . import admin_places  # noqa: F401  (registers PlaceAdmin, the place autocomplete)
-from .forms import JurisdictionForm, OfficialForm, RoleForm
+from .forms import AgencyForm, JurisdictionForm, OfficialForm, RoleForm
 from .models import Agency, Jurisdiction, Official, Role, State
 from .resources import AgencyResource, JurisdictionResource, OfficialResource, RoleResource
 
@@ -38,8 +38,9 @@ def state_filter(lookup: str):
 
 class AgencyInline(admin.TabularInline):
     model = Agency
+    form = AgencyForm
     extra = 0
-    fields = ["name", "kind"]
+    fields = ["name", "kind", "opened_version"]
     show_change_link = True
 
 
@@ -67,13 +68,21 @@ class StanceInline(admin.StackedInline):
         ("joins_ice_operations", "shares_databases", "honours_detainers"),
         ("notifies_releases", "has_287g_agreement", "declared_sanctuary"),
         "status",
+        "correction_note",
+        "opened_version",
     ]
     readonly_fields = ["status"]
     show_change_link = True
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # An edit of a published stance is a correction: Editors only, with a note for readers.
+        formset.form.can_correct = request.user.has_perm("statements.publish_stance")
+        return formset
+
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
+class JurisdictionAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
     resource_classes = [JurisdictionResource]
     form = JurisdictionForm
     list_display = ["name", "state", "level", "stance_level", "population", "slug"]
@@ -106,15 +115,27 @@ class JurisdictionAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
         if formset.model is not Stance:
             return super().save_formset(request, form, formset, change)
         # Through the services, so the record shows who wrote it and the headline stays true.
+        forms = {id(f.instance): f for f in formset.forms}
         for stance in formset.save(commit=False):
-            services.stance_save(stance=stance, by=request.user)
+            form = forms.get(id(stance))
+            corrected = getattr(form, "corrected_fields", [])
+            stance._history_user = request.user
+            if stance.pk and stance.status == Status.PUBLISHED and corrected:
+                services.stance_correct(
+                    stance=stance,
+                    changes=form.corrections(),
+                    note=form.cleaned_data["correction_note"],
+                    by=request.user,
+                )
+            else:
+                services.stance_save(stance=stance, by=request.user)
         for stance in formset.deleted_objects:
             services.stance_delete(stance=stance, by=request.user)
         formset.save_m2m()
 
 
 @admin.register(Agency)
-class AgencyAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
+class AgencyAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
     resource_classes = [AgencyResource]
     list_display = ["name", "kind", "jurisdiction"]
     list_filter = ["kind", state_filter("jurisdiction__state")]
@@ -124,7 +145,7 @@ class AgencyAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
+class OfficialAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
     resource_classes = [OfficialResource]
     form = OfficialForm
     list_display = ["name", "slug", "current_roles"]
@@ -143,7 +164,7 @@ class OfficialAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
+class RoleAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
     resource_classes = [RoleResource]
     form = RoleForm
     list_display = ["official", "title", "jurisdiction", "agency", "started_on", "ended_on"]

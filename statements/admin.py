@@ -1,29 +1,106 @@
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 
 from cities.admin import state_filter
 from tracker.importing import TrackerImportExportMixin
 
 from . import services
-from .forms import EventForm, SourceForm, StanceForm, StatementForm
-from .models import Event, Source, Stance, Statement
+from .admin_history import VersionedHistoryAdmin
+from .forms import EventForm, RetractForm, SourceForm, StanceForm, StatementForm
+from .models import Event, Source, Stance, Statement, Status
 from .resources import SourceResource, StanceResource, StatementResource
 
 
-class CuratedAdmin(SimpleHistoryAdmin):
-    """Records who created and last changed a record, and publishes through the services."""
+class CuratedAdmin(VersionedHistoryAdmin):
+    """Records who created and last changed a record, and runs the review workflow through the
+    services: Contributors add and edit drafts; Editors also publish, unpublish, correct (an edit
+    of a published record, with a public note) and retract; nobody edits a retracted record."""
 
-    readonly_fields = ["status", "created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = [
+        "status",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "workflow_notes",
+    ]
+    retract_template = "admin/statements/retract_confirmation.html"
+    # Actions only those who may publish can run; a forged POST of one is refused with a message.
+    publish_actions = ("publish", "unpublish", "retract", "reinstate")
+
+    def has_publish_permission(self, request) -> bool:
+        # Contributors edit drafts; publishing needs the model's publish permission (Editors).
+        return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or obj.status == Status.DRAFT:
+            return allowed
+        # A published record changes only as a correction, by an editor; a retracted one not at all.
+        return obj.status == Status.PUBLISHED and self.has_publish_permission(request)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.can_correct = self.has_publish_permission(request)
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_published and self.has_change_permission(request, obj):
+            correction = (
+                "Correction",
+                {
+                    "fields": ["correction_note"],
+                    "description": "Published: your changes will be a public correction.",
+                },
+            )
+            return [*fieldsets, correction]
+        return fieldsets
+
+    @admin.display(description="Corrections and retraction")
+    def workflow_notes(self, record):
+        if record.pk is None:
+            return "—"
+        lines = [
+            (formats.date_format(timezone.localtime(c.corrected_at), "DATE_FORMAT"), c.note)
+            for c in record.corrections.all()
+        ]
+        notes = format_html_join("", "<p>Corrected on {}: {}</p>", lines)
+        if record.is_retracted:
+            when = formats.date_format(timezone.localtime(record.retracted_at), "DATE_FORMAT")
+            notes += format_html(
+                "<p><strong>Retracted on {}:</strong> {}</p>", when, record.retraction_reason
+            )
+        return notes or "—"
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        obj._history_user = request.user
+        corrected = getattr(form, "corrected_fields", [])
+        if change and obj.is_published and corrected:
+            self.correct_record(
+                obj, form.corrections(), form.cleaned_data["correction_note"], request.user
+            )
+        else:
+            self.save_record(request, obj, form, change)
+
+    def save_record(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
 
-    def has_publish_permission(self, request) -> bool:
-        # Contributors edit drafts; publishing needs the model's publish permission (Editors).
-        return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
+    def correct_record(self, obj, changes, note, by):
+        raise NotImplementedError
+
+    def retract_records(self, queryset, reason, by) -> int:
+        raise NotImplementedError
 
     def _run(self, request, action, queryset, done: str):
         try:
@@ -32,6 +109,98 @@ class CuratedAdmin(SimpleHistoryAdmin):
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
         self.message_user(request, f"{count} {done}.", messages.SUCCESS)
+
+    def changelist_view(self, request, extra_context=None):
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action in self.publish_actions and not self.has_publish_permission(request):
+            self.message_user(
+                request,
+                f"Only editors may {action} {self.opts.verbose_name_plural}: nothing was changed.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, unquote(object_id))
+        extra = {}
+        if record is not None and record.is_published and self.has_publish_permission(request):
+            extra["retract_url"] = self._url("retract", record.pk)
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    # Retraction: an action on the list and a button on the record, both through a confirmation
+    # page that asks for the reason, as deleting does.
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/retract/",
+                self.admin_site.admin_view(self.retract_view),
+                name=f"{prefix}_retract",
+            ),
+            *super().get_urls(),
+        ]
+
+    def retract_view(self, request, object_id):
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        record = self.get_object(request, unquote(object_id))
+        if record is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not record.is_published:
+            self.message_user(
+                request,
+                f"Only a published {self.opts.verbose_name} can be retracted; this one is "
+                f"{record.get_status_display().lower()}.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(self._url("change", record.pk))
+        done = self._retract(request, self.model.objects.filter(pk=record.pk))
+        return done or HttpResponseRedirect(self._url("change", record.pk))
+
+    def _retract(self, request, queryset):
+        """The confirmation page, or None once the records are retracted."""
+        published = list(queryset.filter(status=Status.PUBLISHED))
+        if not published:
+            self.message_user(
+                request,
+                f"None of these {self.opts.verbose_name_plural} is published; only published "
+                "records can be retracted.",
+                messages.WARNING,
+            )
+            return None
+        form = RetractForm(request.POST if "confirm_retract" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = self.retract_records(published, form.cleaned_data["reason"], request.user)
+            self.message_user(
+                request,
+                f"{count} {self.opts.verbose_name if count == 1 else self.opts.verbose_name_plural}"
+                " retracted: hidden from every list, the permalink shows the reason.",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Retract {self.opts.verbose_name if len(published) == 1 else self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "records": published,
+            "skipped": queryset.count() - len(published),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "is_action": "action" in request.POST,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.retract_template, context)
+
+    def _reinstate(self, request, queryset, kind: str):
+        count = 0
+        for record in queryset.filter(status=Status.RETRACTED):
+            services.record_reinstate(record=record, by=request.user)
+            count += 1
+        self.message_user(
+            request, f"{count} {kind}(s) reinstated as drafts, to be checked and published again."
+        )
 
 
 @admin.register(Statement)
@@ -44,7 +213,7 @@ class StatementAdmin(TrackerImportExportMixin, CuratedAdmin):
     autocomplete_fields = ["official", "agency", "jurisdiction", "sources", "event"]
     list_select_related = ["official", "agency", "jurisdiction"]
     date_hierarchy = "said_on"
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "retract", "reinstate"]
     fieldsets = [
         ("Who and where", {"fields": ["official", "agency", "jurisdiction"]}),
         (
@@ -84,6 +253,23 @@ class StatementAdmin(TrackerImportExportMixin, CuratedAdmin):
             "statement(s) returned to draft",
         )
 
+    @admin.action(description="Retract selected statements…", permissions=["publish"])
+    def retract(self, request, queryset):
+        return self._retract(request, queryset)
+
+    @admin.action(
+        description="Reinstate selected retracted statements (back to draft)",
+        permissions=["publish"],
+    )
+    def reinstate(self, request, queryset):
+        self._reinstate(request, queryset, "statement")
+
+    def correct_record(self, obj, changes, note, by):
+        services.statement_correct(statement=obj, changes=changes, note=note, by=by)
+
+    def retract_records(self, records, reason, by) -> int:
+        return services.statements_retract(statements=records, reason=reason, by=by)
+
 
 @admin.register(Stance)
 class StanceAdmin(TrackerImportExportMixin, CuratedAdmin):
@@ -96,7 +282,7 @@ class StanceAdmin(TrackerImportExportMixin, CuratedAdmin):
     # An agency's name on the list includes its jurisdiction's.
     list_select_related = ["jurisdiction", "agency__jurisdiction"]
     date_hierarchy = "effective_from"
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "retract", "reinstate"]
     fieldsets = [
         (None, {"fields": ["jurisdiction", "agency", "level", ("effective_from", "ended_on")]}),
         ("Practices, where a source says so", {"fields": list(Stance.PRACTICE_FIELDS)}),
@@ -104,8 +290,14 @@ class StanceAdmin(TrackerImportExportMixin, CuratedAdmin):
         ("Record", {"fields": CuratedAdmin.readonly_fields}),
     ]
 
-    def save_model(self, request, obj, form, change):
+    def save_record(self, request, obj, form, change):
         services.stance_save(stance=obj, by=request.user)
+
+    def correct_record(self, obj, changes, note, by):
+        services.stance_correct(stance=obj, changes=changes, note=note, by=by)
+
+    def retract_records(self, records, reason, by) -> int:
+        return services.stances_retract(stances=records, reason=reason, by=by)
 
     def delete_model(self, request, obj):
         services.stance_delete(stance=obj, by=request.user)
@@ -132,9 +324,19 @@ class StanceAdmin(TrackerImportExportMixin, CuratedAdmin):
             "stance(s) returned to draft",
         )
 
+    @admin.action(description="Retract selected stances…", permissions=["publish"])
+    def retract(self, request, queryset):
+        return self._retract(request, queryset)
+
+    @admin.action(
+        description="Reinstate selected retracted stances (back to draft)", permissions=["publish"]
+    )
+    def reinstate(self, request, queryset):
+        self._reinstate(request, queryset, "stance")
+
 
 @admin.register(Source)
-class SourceAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
+class SourceAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
     resource_classes = [SourceResource]
     form = SourceForm
     list_display = ["publisher", "title", "published_on", "url", "cited_in"]
@@ -146,7 +348,7 @@ class SourceAdmin(TrackerImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(VersionedHistoryAdmin):
     form = EventForm
     list_display = ["name", "starts_on", "ends_on", "slug"]
     search_fields = ["name", "description", "slug"]

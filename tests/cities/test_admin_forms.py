@@ -357,6 +357,7 @@ def test_changing_a_published_stance_on_the_jurisdictions_page_moves_the_headlin
     change = reverse("admin:cities_jurisdiction_change", args=[gotham.pk])
     data = post_data_from(editor_client.get(change))
     data["stances-0-level"] = "cooperates"
+    data["stances-0-correction_note"] = "The police cooperate with ICE."
 
     response = editor_client.post(change, data)
 

@@ -242,7 +242,10 @@ def test_editing_a_published_stance_moves_the_jurisdictions_headline(editor_clie
     sources = [str(pk) for pk in stance.sources.values_list("pk", flat=True)]
     response = editor_client.post(
         admin_url(Stance, "change", stance.pk),
-        stance_form(chicago, level="limited", sources=sources),
+        {
+            **stance_form(chicago, level="limited", sources=sources),
+            "correction_note": "The police limit cooperation; they do not refuse it.",
+        },
     )
     assert response.status_code == 302
     assert Jurisdiction.objects.get(pk=chicago.pk).stance_level == "limited"
