@@ -140,8 +140,8 @@ def _stance_sources(jurisdiction) -> list:
 
 
 class JurisdictionDetailView(TemplateView):
-    """Seven queries: the place, its stances and their sources, agencies, roles, events,
-    statements."""
+    """Eight queries: the place, its stances with their sources and corrections, agencies, roles,
+    events, statements."""
 
     template_name = "cities/jurisdiction_detail.html"
 

@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 
 from tracker.listing import FacetedListView
 
+from . import changes
 from .filters import StatementFilter
 from .models import Statement
 
@@ -82,3 +83,43 @@ def statement_feed(request):
         )
         return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
     return StatementFeed(filterset)(request)
+
+
+class ChangesFeed(Feed):
+    """/changes/feed/: the newest corrections and retractions, as the /changes/ page lists them."""
+
+    feed_type = Atom1Feed
+    title = "Sanctuary Tracker: corrections and retractions"
+    subtitle = (
+        "Every correction of a published statement or stance, and every retraction, newest first."
+    )
+
+    def link(self):
+        return reverse("statements:changes")
+
+    def items(self):
+        return changes.hydrate(changes.public_changes()[:FEED_SIZE])
+
+    def item_title(self, item: changes.Change):
+        return f"{item.kind}: {item.title}"
+
+    def item_description(self, item: changes.Change):
+        verb = "Corrected" if item.kind == "Correction" else "Retracted"
+        return f"{verb} on {item.when:%B %-d, %Y}: {item.note}"
+
+    def item_link(self, item: changes.Change):
+        return item.url
+
+    def item_guid(self, item: changes.Change):
+        return f"{reverse('statements:changes')}#{item.key}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: changes.Change):
+        return item.when
+
+    def item_updateddate(self, item: changes.Change):
+        return item.when
+
+
+changes_feed = ChangesFeed()

@@ -42,6 +42,19 @@ class StatementQuerySet(PublishedQuerySet):
             Prefetch("sources", queryset=Source.objects.for_citation())
         )
 
+    def for_permalink(self):
+        """Published and retracted statements (a retracted one's permalink shows the retraction)
+        with speaker, place, event, sources and corrections: three queries."""
+        from .models import Source, Status
+
+        return (
+            self.filter(status__in=[Status.PUBLISHED, Status.RETRACTED])
+            .select_related("official", "agency", "jurisdiction", "event")
+            .prefetch_related(
+                Prefetch("sources", queryset=Source.objects.for_citation()), "corrections"
+            )
+        )
+
     def search(self, text: str):
         """Statements whose quote or summary match `text`, annotated with `rank`, best first.
 
@@ -83,13 +96,15 @@ class StanceQuerySet(PublishedQuerySet):
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), effective_from__lte=day)
 
     def for_timeline(self):
-        """Published stances, newest first, with agency and sources: two queries."""
+        """Published stances, newest first, with agency, sources and corrections: three queries."""
         from .models import Source
 
         return (
             self.published()
             .select_related("agency")
-            .prefetch_related(Prefetch("sources", queryset=Source.objects.for_citation()))
+            .prefetch_related(
+                Prefetch("sources", queryset=Source.objects.for_citation()), "corrections"
+            )
             .order_by("-effective_from", F("agency").asc(nulls_first=True), "-id")
         )
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("statements/feed/", feeds.statement_feed, name="feed"),
     path("statements/<int:pk>/", views.StatementDetailView.as_view(), name="detail"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("changes/feed/", feeds.changes_feed, name="changes_feed"),
 ]

@@ -1,3 +1,5 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -6,10 +8,12 @@ from cities.models import Role
 from tracker.downloads import source_field, source_json
 from tracker.listing import Column, FacetedListView
 
+from . import changes
 from .filters import StatementFilter
 from .models import Event, Statement
 
 EVENT_STATEMENTS = 50
+CHANGES_PER_PAGE = 50
 
 
 def role_held_on(statement, roles=None):
@@ -105,12 +109,13 @@ class StatementListView(FacetedListView):
 
 
 class StatementDetailView(TemplateView):
-    """Three queries: the statement with its speaker, place and event; its sources; the role."""
+    """Four queries: the statement with its speaker, place and event; its sources; its
+    corrections; the role. A retracted statement's permalink shows the retraction notice."""
 
     template_name = "statements/statement_detail.html"
 
     def get_context_data(self, **kwargs):
-        statement = get_object_or_404(Statement.objects.for_detail(), pk=kwargs["pk"])
+        statement = get_object_or_404(Statement.objects.for_permalink(), pk=kwargs["pk"])
         return {"statement": statement, "role": role_held_on(statement)}
 
 
@@ -126,4 +131,24 @@ class EventDetailView(TemplateView):
             "sources": list(event.sources.for_citation()),
             "jurisdictions": list(event.targeted_jurisdictions.order_by("name", "state")),
             "statements": list(event.statements.for_list()[:EVENT_STATEMENTS]),
+        }
+
+
+class ChangesView(TemplateView):
+    """Corrections and retractions, newest first, a page at a time: two to five queries."""
+
+    template_name = "statements/changes.html"
+
+    def get_context_data(self, **kwargs):
+        paginator = Paginator(changes.public_changes(), CHANGES_PER_PAGE)
+        number = self.request.GET.get("page") or 1
+        try:
+            page = paginator.page(number)
+        except (EmptyPage, PageNotAnInteger) as error:
+            raise Http404(f"There is no page “{number}” of changes: {error}") from error
+        return {
+            "changes": changes.hydrate(page.object_list),
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
         }

@@ -26,7 +26,7 @@ PAGES = {
     ),
     "statements json": ("statements:list", {}, {"format": "json"}, 3),
     "feed": ("statements:feed", {}, {}, 1),
-    "city": ("cities:detail", {"slug": "hub-il"}, {}, 7),
+    "city": ("cities:detail", {"slug": "hub-il"}, {}, 8),
     "official": ("cities:official", {"slug": "the-mayor"}, {}, 3),
     "event": ("statements:event", {"slug": "raids"}, {}, 4),
 }
