@@ -62,6 +62,9 @@ class PermissionsPolicyMiddleware:
 
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# Characters that XML 1.0 (the feeds) cannot carry and no reader types. NUL is left to the forms,
+# whose message names it; tab, line feed and carriage return are ordinary text.
+CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class BadInputMiddleware:
@@ -98,6 +101,12 @@ class BadInputMiddleware:
             return (
                 "The address contains text that is not valid UTF-8. "
                 "Retype the search or filter values and try again."
+            )
+        texts = (text for key, values in request.GET.lists() for text in (key, *values))
+        if any(CONTROL_CHARACTERS.search(text) for text in texts):
+            return (
+                "The address contains control characters, which no search or filter can use. "
+                "Retype the values and try again."
             )
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
