@@ -96,7 +96,9 @@ class VersionedHistoryAdmin(SimpleHistoryAdmin):
             )
             return HttpResponseRedirect(self._url("deleted"))
         history_url = self._url("history", object_id)
-        problems = history.missing_related(row.instance) + history.missing_related_m2m(row)
+        problems = history.missing_related(row.instance) + history.missing_related_m2m(
+            history.settled(row)
+        )
         if problems:
             when = formats.date_format(timezone.localtime(row.history_date), "DATETIME_FORMAT")
             self.message_user(
@@ -132,7 +134,9 @@ class VersionedHistoryAdmin(SimpleHistoryAdmin):
         for field in obj._meta.concrete_fields:
             if not field.editable or field.name in history.WORKFLOW_FIELDS:
                 setattr(obj, field.attname, getattr(current, field.attname))
-        m2m_initial = {field.name: ids for field, ids in history.historical_m2m(row).items()}
+        m2m_initial = {
+            field.name: ids for field, ids in history.historical_m2m(history.settled(row)).items()
+        }
 
         class RevertForm(form):
             def __init__(self, *args, **kwargs):
@@ -173,7 +177,7 @@ class VersionedHistoryAdmin(SimpleHistoryAdmin):
     def deleted_view(self, request):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        rows = history.deleted_rows(self.model)
+        rows = [(row, history.label(row.instance)) for row in history.deleted_rows(self.model)]
         context = {
             **self.admin_site.each_context(request),
             "title": f"Deleted {self.opts.verbose_name_plural}",

@@ -156,6 +156,27 @@ def _gone(model, pk, field_label) -> str:
     return f"its {field_label} (#{pk}) no longer exists"
 
 
+def settled(row):
+    """The newest row recording the same saved version as `row`.
+
+    simple_history writes a row on save and another on each later change of a many-to-many
+    relation (the admin sets those after saving), with the version unchanged: the last row of a
+    version holds that version's relations.
+    """
+    model = row.instance_type
+    if not hasattr(row, "version"):
+        return row
+    pk = model._meta.pk.attname
+    return (
+        history_manager(model)
+        .filter(**{pk: getattr(row, pk)}, version=row.version)
+        .exclude(history_type="-")
+        .order_by("-history_date", "-history_id")
+        .first()
+        or row
+    )
+
+
 def historical_m2m(row) -> dict:
     """{field: [related ids]} for each many-to-many field recorded in historical row `row`."""
     recorded = {}
