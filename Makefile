@@ -7,7 +7,7 @@ PORT ?= 8000
 # Tests need a key; the value only has to be stable for one run.
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: install run test lint format migrate seed serve demo places fuzz clean
+.PHONY: install run test lint format migrate seed serve demo places fuzz bench clean
 
 $(PY):
 	@python=$$(scripts/find-python) || exit 1; \
@@ -30,6 +30,14 @@ seed: migrate
 run: seed
 	@echo "Serving Sanctuary Tracker at http://$(HOST):$(PORT)/ (admin at /admin/)"
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Property-based fuzzing of every public URL, with many more examples than make test runs.
+fuzz: install
+	$(TEST_ENV) HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/fuzz $(PYTEST_ARGS)
+
+# The benchmark at national scale (see bench/README.md): needs the demo data in PostgreSQL.
+bench: install
+	bash bench/run.sh
 
 # National-scale synthetic data for benchmarks; refuses a database that holds real records.
 demo: migrate
