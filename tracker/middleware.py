@@ -62,6 +62,9 @@ class PermissionsPolicyMiddleware:
 
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# More values than any filter has choices worth picking by hand; the page's removable filter
+# chips cost time in the square of this number.
+MAX_VALUES_PER_PARAMETER = 200
 # Characters that XML 1.0 (the feeds) cannot carry and no reader types. NUL is left to the forms,
 # whose message names it; tab, line feed and carriage return are ordinary text.
 CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -102,6 +105,12 @@ class BadInputMiddleware:
                 "The address contains text that is not valid UTF-8. "
                 "Retype the search or filter values and try again."
             )
+        for key, values in request.GET.lists():
+            if len(values) > MAX_VALUES_PER_PARAMETER:
+                return (
+                    f"The address repeats “{key[:40]}” {len(values):,} times; a filter takes at "
+                    f"most {MAX_VALUES_PER_PARAMETER} values. Choose fewer and try again."
+                )
         texts = (text for key, values in request.GET.lists() for text in (key, *values))
         if any(CONTROL_CHARACTERS.search(text) for text in texts):
             return (
