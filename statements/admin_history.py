@@ -25,6 +25,7 @@ def _is_versioned(model) -> bool:
 
 class VersionedHistoryAdmin(SimpleHistoryAdmin):
     deleted_records_template = "admin/deleted_records.html"
+    object_history_list_template = "admin/history_list.html"
 
     # Conflict-safe edits --------------------------------------------------------------------
 
