@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -92,16 +92,17 @@ def compress(content: Iterable[str]) -> bytes:
     return gzip.compress("".join(content).encode("utf-8"), compresslevel=6)
 
 
-def compressed_response(
-    body: bytes, content_type: str, filename: str, *, accepts_gzip: bool
-) -> StreamingHttpResponse:
-    """Stream a file kept gzip-compressed: as it is to a client that accepts gzip (so that no
-    request compresses it again), decompressed to one that does not."""
-    data = body if accepts_gzip else gzip.decompress(body)
-    chunks = (data[i : i + GZIP_CHUNK] for i in range(0, len(data), GZIP_CHUNK))
-    response = StreamingHttpResponse(chunks, content_type=content_type)
+def compressed_response(body: bytes, content_type: str, filename: str, *, accepts_gzip: bool):
+    """A file kept gzip-compressed: sent as it is to a client that accepts gzip (whole, so that
+    the page cache keeps it and no request compresses it again), streamed decompressed to one
+    that does not."""
     if accepts_gzip:
+        response = HttpResponse(body, content_type=content_type)
         response["Content-Encoding"] = "gzip"
+    else:
+        data = gzip.decompress(body)
+        chunks = (data[i : i + GZIP_CHUNK] for i in range(0, len(data), GZIP_CHUNK))
+        response = StreamingHttpResponse(chunks, content_type=content_type)
     patch_vary_headers(response, ("Accept-Encoding",))
     return _attachment(response, filename)
 
