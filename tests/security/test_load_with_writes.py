@@ -1,0 +1,33 @@
+"""The load-with-writes benchmark, in its tiny mode: a few seconds of concurrent reads on gunicorn
+while an editor process publishes and edits; no error, no 5xx, no lost edit."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.postgres
+def test_a_few_seconds_of_load_with_writes_lose_nothing(db):
+    if not (shutil.which("psql") and shutil.which("createdb")):
+        pytest.skip("psql and createdb are needed to create the benchmark's database")
+    settings = connection.settings_dict
+    database_url = (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}_load"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    result = subprocess.run(
+        [sys.executable, "bench/load_with_writes.py", "--tiny", "--prepare",
+         "--database-url", database_url, "--port", "8311", "--workers", "2"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "OK: no errors, no 5xx, nothing lost." in result.stdout
+    assert "lost edits 0" in result.stdout
