@@ -6,11 +6,11 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
 from tracker.listing import FacetedListView
+from tracker.xml_text import XmlSafeAtom1Feed
 
 from . import changes
 from .filters import StatementFilter
@@ -20,7 +20,7 @@ FEED_SIZE = 50
 
 
 class StatementFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed  # a stored control character must not fail the feed
 
     def __init__(self, filterset: StatementFilter):
         super().__init__()
@@ -88,7 +88,7 @@ def statement_feed(request):
 class ChangesFeed(Feed):
     """/changes/feed/: the newest corrections and retractions, as the /changes/ page lists them."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed  # a stored control character must not fail the feed
     title = "Sanctuary Tracker: corrections and retractions"
     subtitle = (
         "Every correction of a published statement or stance, and every retraction, newest first."
