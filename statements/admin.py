@@ -180,9 +180,10 @@ class CuratedAdmin(VersionedHistoryAdmin):
                 messages.SUCCESS,
             )
             return None
+        noun = self.opts.verbose_name if len(published) == 1 else self.opts.verbose_name_plural
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Retract {self.opts.verbose_name if len(published) == 1 else self.opts.verbose_name_plural}",
+            "title": f"Retract {noun}",
             "opts": self.opts,
             "records": published,
             "skipped": queryset.count() - len(published),
