@@ -810,6 +810,11 @@ class Generator:
             self._reset_sequences()
             # Bulk writes send no signals: tell the page cache that everything changed.
             transaction.on_commit(bump_generation)
+        if connection.vendor == "postgresql":
+            # Fresh bulk loads have no planner statistics; without them plans are badly wrong.
+            self.log("Gathering planner statistics (ANALYZE).")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         counts = {
             str(model._meta.verbose_name_plural): count
             for model, count in self.writer.counts.items()
