@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from statements import services
-from tests.factories import StatementFactory
+from tests.factories import StanceFactory, StatementFactory
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -172,3 +172,22 @@ def test_the_changes_feed_is_atom_with_the_same_entries(client, history_of_chang
 def test_the_changes_page_says_when_there_is_nothing_yet(client, db):
     response = client.get(reverse("statements:changes"))
     assert "No published record has been corrected or retracted yet." in text(response)
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_changes_page_reads_a_bounded_number_of_queries(
+    client, gotham, n, django_assert_max_num_queries
+):
+    for i in range(n):
+        statement = StatementFactory(jurisdiction=gotham, quote=f"Quote {i}")
+        services.statement_correct(statement=statement, changes={"summary": "s"}, note=f"N{i}")
+        services.stance_retract(
+            stance=services.stance_publish(
+                stance=StanceFactory(jurisdiction=gotham, effective_from=f"2019-01-{i + 1:02d}")
+            ),
+            reason=f"R{i}",
+        )
+    # The page's count, the page, corrections, retracted stances (statements: none retracted).
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("statements:changes"))
+    assert len(response.context["changes"]) == 2 * n
