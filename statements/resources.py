@@ -54,13 +54,9 @@ class SourcesWidget(widgets.ManyToManyWidget):
     def __init__(self):
         super().__init__(Source, separator="|", field="url")
 
-    def clean(self, value, row=None, **kwargs):
-        if value is None or str(value).strip() == "":
-            return []
-        found, missing = [], []
-        for reference in (r.strip() for r in str(value).split(self.separator)):
-            if not reference:
-                continue
+    def find(self, reference: str) -> Source | None:
+        cache = self.__dict__.setdefault("found", {})
+        if cache.get(reference) is None:
             match = CITED_IN.match(reference)
             if match:
                 candidates = Source.objects.filter(
@@ -68,7 +64,17 @@ class SourcesWidget(widgets.ManyToManyWidget):
                 )
             else:
                 candidates = Source.objects.filter(url=reference)
-            source = candidates.first()
+            cache[reference] = candidates.first()
+        return cache[reference]
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return []
+        found, missing = [], []
+        for reference in (r.strip() for r in str(value).split(self.separator)):
+            if not reference:
+                continue
+            source = self.find(reference)
             if source is None:
                 missing.append(f"“{reference}”")
             else:
@@ -142,6 +148,8 @@ class CuratedResource(TrackerResource):
     """Statements and stances: drafts only, by the importing editor, duplicates flagged."""
 
     id = Field("id", "id", widget=IntegerWidget())
+    check_constraints_per_row = False  # check_row says what the constraints would refuse
+
     # Exported for reference; an import ignores it and writes a draft.
     status = Field("status", "status", readonly=True)
     sources = ManyToManyField("sources", "sources", widget=SourcesWidget())
@@ -184,7 +192,8 @@ class CuratedResource(TrackerResource):
         earlier = self.seen.setdefault(key, number)
         if earlier != number:
             warnings.append(f"Likely duplicate of row {earlier + 1} of this file {self.same}.")
-        for match in self.duplicates(instance).exclude(pk__in=self.created):
+        candidates = self.duplicates(instance).exclude(pk__in=self.created)
+        for match in candidates.only("pk", "status", *self.duplicate_fields):
             if match.pk != instance.pk and self.duplicate_key(match) == key:
                 warnings.append(
                     f"Likely duplicate of {match._meta.verbose_name} #{match.pk} "
@@ -226,6 +235,7 @@ class StatementResource(CuratedResource):
     required_columns = ("jurisdiction", "said_on", "medium")
     required_one_of = (("official", "agency"), ("quote", "summary"))
     same = "(same speaker, date and quote)"
+    duplicate_fields = ("official", "agency", "said_on", "quote", "summary")
 
     class Meta:
         model = Statement
@@ -299,6 +309,7 @@ class StanceResource(CuratedResource):
 
     required_columns = ("jurisdiction", "level", "effective_from")
     same = "(same jurisdiction, agency, level and effective date)"
+    duplicate_fields = ("jurisdiction", "agency", "level", "effective_from")
 
     class Meta:
         model = Stance

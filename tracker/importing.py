@@ -30,7 +30,7 @@ from import_export.tmp_storages import TempFolderStorage
 
 from tracker.downloads import FORMULA_TRIGGERS, neutralise
 
-MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 10_000)
+MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 1_000)
 MAX_FILE_SIZE = getattr(settings, "IMPORT_MAX_FILE_SIZE", 5 * 1024 * 1024)
 # An .xlsx is a zip: refuse one that would expand to far more than any real sheet of MAX_ROWS.
 MAX_XLSX_EXPANDED_SIZE = getattr(settings, "IMPORT_MAX_XLSX_EXPANDED_SIZE", 100 * 1024 * 1024)
@@ -397,6 +397,16 @@ class LookupWidget(widgets.ForeignKeyWidget):
     def describe(self, value, row) -> str:
         return f"No {self.noun} with {self.field} “{value}”."
 
+    def get_instance_by_lookup_fields(self, value, row, **kwargs):
+        # A file names the same few jurisdictions and officials on many rows: look each up once
+        # per import (the resource copies its widgets, so the cache lives for one import).
+        lookup = self.get_lookup_kwargs(value, row, **kwargs)
+        key = tuple(sorted(lookup.items()))
+        cache = self.__dict__.setdefault("found", {})
+        if key not in cache:
+            cache[key] = self.get_queryset(value, row, **kwargs).get(**lookup)
+        return cache[key]
+
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
             return None
@@ -568,10 +578,29 @@ class TrackerResource(resources.ModelResource):
             raise ValidationError(errors)
         self.warnings[kwargs["row_number"]] = self.row_warnings(instance, row, **kwargs)
 
+    # Statements and stances say in check_row what their check constraints would refuse, which
+    # saves a query per constraint per row; unique constraints are always checked.
+    check_constraints_per_row = True
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         self.check_row(instance, errors)
-        super().validate_instance(instance, errors, validate_unique)
+        # A related record set on this row was just looked up: no need to query it again.
+        looked_up = [
+            field.name
+            for field in instance._meta.concrete_fields
+            if field.is_relation and getattr(instance, field.attname) is not None
+        ]
+        try:
+            instance.full_clean(
+                exclude=[*errors, *looked_up],
+                validate_unique=validate_unique,
+                validate_constraints=self.check_constraints_per_row,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def check_row(self, instance, errors: dict) -> None:
         """Add {column: message} for what the database would refuse, said plainly."""
