@@ -193,3 +193,11 @@ def test_the_examples_in_the_import_guide_import_cleanly(importer, source_factor
     assert statement.sources.count() == 2
     assert statement.history.first().history_user == editor
     assert Jurisdiction.objects.get(slug="chicago-il").parent.slug == "cook-county-il"
+
+
+def test_the_import_page_lists_the_columns_and_the_limits(editor_client):
+    page = editor_client.get(reverse("admin:statements_statement_import")).content.decode()
+
+    assert "id, jurisdiction, official, agency, said_on, said_on_basis, medium" in page
+    assert "at most 5.0 MB and 1,000 rows" in page
+    assert "always arrive as drafts" in page
