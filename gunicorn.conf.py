@@ -21,4 +21,9 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 preload_app = True
+
+# Each worker has its own in-memory cache, and an edit can only invalidate the cache of the worker
+# that saw it: without a shared Redis, several workers would serve stale pages, so cache nothing.
+if not os.environ.get("REDIS_URL") and workers > 1:
+    os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
 wsgi_app = "tracker.wsgi:application"
