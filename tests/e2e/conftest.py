@@ -100,7 +100,15 @@ def watch(page) -> BrowserProblems:
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.add(f"script error: {error}"))
-    page.on("requestfailed", lambda r: problems.add(f"request failed: {r.url} ({r.failure})"))
+
+    def on_request_failed(request):
+        # A request cancelled by leaving the page or by its script (select2 drops its pending
+        # search on submit) is no defect; a missing file shows as an error status instead.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        problems.add(f"request failed: {request.url} ({request.failure})")
+
+    page.on("requestfailed", on_request_failed)
     page.on("response", on_response)
     return problems
 
