@@ -1,9 +1,9 @@
 from django.contrib import admin
 
 from statements import services
-from statements.admin_history import VersionedHistoryAdmin
 from statements.forms import StanceForm
 from statements.models import Stance, Status
+from tracker.admin_history import VersionedHistoryAdmin
 from tracker.importing import TrackerImportExportMixin
 
 from . import admin_places  # noqa: F401  (registers PlaceAdmin, the place autocomplete)

@@ -1,9 +1,11 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
+
+from tracker.models import TimeStampedModel
 
 from .querysets import JurisdictionQuerySet, OfficialQuerySet, RoleQuerySet
 
@@ -100,49 +102,6 @@ class AgencyKind(models.TextChoices):
 def jurisdiction_slug(name: str, state: str) -> str:
     """`chicago-il`, `new-york-ny`, `washington-dc`: the permalink key of a jurisdiction."""
     return slugify(f"{name} {state}")
-
-
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    # Optimistic locking: a save that starts from an older version is refused, not merged.
-    version = models.PositiveIntegerField(default=1, editable=False)
-    # Generated demo records (generate_demo_data) are never mixed with real ones.
-    is_synthetic = models.BooleanField(default=False, editable=False, db_index=True)
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        """Save only if nobody else saved since this copy was read; raise ConcurrentEdit if so.
-
-        One extra UPDATE claims the next version, so two saves racing from the same version
-        cannot both succeed, whichever code path writes them.
-        """
-        if self._state.adding or self.pk is None:
-            return super().save(*args, **kwargs)
-        manager = type(self)._base_manager.using(kwargs.get("using") or self._state.db)
-        with transaction.atomic(using=kwargs.get("using") or self._state.db):
-            claimed = manager.filter(pk=self.pk, version=self.version).update(
-                version=self.version + 1
-            )
-            if not claimed and manager.filter(pk=self.pk).exists():
-                raise ConcurrentEdit(self)
-            self.version += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-            return super().save(*args, **kwargs)
-
-
-class ConcurrentEdit(Exception):
-    """Someone saved the record after this copy of it was read; saving it would undo their work."""
-
-    def __init__(self, record):
-        self.record = record
-        super().__init__(
-            f"{record._meta.verbose_name.capitalize()} “{record}” was changed by someone else "
-            f"after you opened it (you had version {record.version})."
-        )
 
 
 class Place(models.Model):

@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from tracker.models import Status
+
 
 class JurisdictionQuerySet(models.QuerySet):
     def with_stance(self, level):
@@ -17,7 +19,7 @@ class JurisdictionQuerySet(models.QuerySet):
         """
         statements = self.model._meta.get_field("statements").related_model
         published = statements._base_manager.filter(
-            jurisdiction=OuterRef("pk"), status="published"
+            jurisdiction=OuterRef("pk"), status=Status.PUBLISHED
         ).order_by()
         latest = published.order_by("-said_on").values("said_on")[:1]
         count = published.values("jurisdiction").annotate(n=Count("pk")).values("n")

@@ -9,10 +9,10 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
 from cities.admin import state_filter
+from tracker.admin_history import VersionedHistoryAdmin
 from tracker.importing import TrackerImportExportMixin
 
 from . import services
-from .admin_history import VersionedHistoryAdmin
 from .forms import EventForm, RetractForm, SourceForm, StanceForm, StatementForm
 from .models import Event, Source, Stance, Statement, Status
 from .resources import SourceResource, StanceResource, StatementResource

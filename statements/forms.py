@@ -1,7 +1,8 @@
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 
-from cities.forms import VersionedFormMixin, check_agency_in_jurisdiction
+from cities.forms import check_agency_in_jurisdiction
+from tracker.forms import VersionedFormMixin
 
 from .models import Event, Source, Stance, Statement, Status
 

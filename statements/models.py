@@ -6,16 +6,10 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from cities.models import StanceLevel, TimeStampedModel
+from cities.models import StanceLevel
+from tracker.models import CuratedModel, Status, TimeStampedModel
 
 from .querysets import EventQuerySet, SourceQuerySet, StanceQuerySet, StatementQuerySet
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    # Kept for the record and its permalink, hidden from every list and download.
-    RETRACTED = "retracted", "Retracted"
 
 
 class Medium(models.TextChoices):
@@ -48,43 +42,6 @@ PRACTICE_FIELDS = (
     "has_287g_agreement",
     "declared_sanctuary",
 )
-
-
-class CuratedModel(TimeStampedModel):
-    """A claim that editors review: drafts stay private until published."""
-
-    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    retraction_reason = models.TextField(
-        blank=True, help_text="Shown on the permalink of a retracted record."
-    )
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
-
-    @property
-    def is_retracted(self) -> bool:
-        return self.status == Status.RETRACTED
 
 
 class Source(TimeStampedModel):

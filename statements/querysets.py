@@ -2,13 +2,22 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
 from django.db.models import Case, F, FloatField, Prefetch, Q, Value, When
 
+from cities.models import Role
+from tracker.models import Status
+
 # Words beyond this many are ignored by the SQLite fallback (PostgreSQL parses the whole query).
 SQLITE_SEARCH_MAX_WORDS = 12
 
 
 class PublishedQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status="published")
+        return self.filter(status=Status.PUBLISHED)
+
+    def _cited_sources(self) -> Prefetch:
+        """The record's sources with the source citing each (the Source model is reached through
+        the relation, since models.py imports this module)."""
+        source = self.model._meta.get_field("sources").related_model
+        return Prefetch("sources", queryset=source.objects.for_citation())
 
 
 class StatementQuerySet(PublishedQuerySet):
@@ -22,12 +31,8 @@ class StatementQuerySet(PublishedQuerySet):
         Three queries per chunk when iterated with `iterator(chunk_size=...)`: the statements,
         their sources, the speakers' roles.
         """
-        from cities.models import Role
-
-        from .models import Source
-
         return self.for_list().prefetch_related(
-            Prefetch("sources", queryset=Source.objects.for_citation()),
+            self._cited_sources(),
             Prefetch(
                 "official__roles",
                 queryset=Role.objects.select_related("jurisdiction", "agency"),
@@ -36,23 +41,15 @@ class StatementQuerySet(PublishedQuerySet):
 
     def for_detail(self):
         """A statement's permalink: `for_list` plus its sources and the sources citing them."""
-        from .models import Source
-
-        return self.for_list().prefetch_related(
-            Prefetch("sources", queryset=Source.objects.for_citation())
-        )
+        return self.for_list().prefetch_related(self._cited_sources())
 
     def for_permalink(self):
         """Published and retracted statements (a retracted one's permalink shows the retraction)
         with speaker, place, event, sources and corrections: three queries."""
-        from .models import Source, Status
-
         return (
             self.filter(status__in=[Status.PUBLISHED, Status.RETRACTED])
             .select_related("official", "agency", "jurisdiction", "event")
-            .prefetch_related(
-                Prefetch("sources", queryset=Source.objects.for_citation()), "corrections"
-            )
+            .prefetch_related(self._cited_sources(), "corrections")
         )
 
     def search(self, text: str):
@@ -97,14 +94,10 @@ class StanceQuerySet(PublishedQuerySet):
 
     def for_timeline(self):
         """Published stances, newest first, with agency, sources and corrections: three queries."""
-        from .models import Source
-
         return (
             self.published()
             .select_related("agency")
-            .prefetch_related(
-                Prefetch("sources", queryset=Source.objects.for_citation()), "corrections"
-            )
+            .prefetch_related(self._cited_sources(), "corrections")
             .order_by("-effective_from", F("agency").asc(nulls_first=True), "-id")
         )
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from cities.models import ConcurrentEdit, Jurisdiction
+from cities.models import Jurisdiction
+from tracker.models import ConcurrentEdit
 
 
 def test_the_second_of_two_saves_from_the_same_version_is_refused(seeded):

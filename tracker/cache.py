@@ -14,9 +14,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
+from .apps import DATA_APPS
+
 GENERATION_KEY = "site:generation"
 CHANGED_AT_KEY = "site:changed-at"
-TRACKED_APPS = {"cities", "statements"}
 
 
 def current_generation() -> tuple[int, float]:
@@ -39,7 +40,7 @@ def bump_generation() -> None:
 
 
 def _record_changed(sender, **kwargs):
-    if sender._meta.app_label not in TRACKED_APPS:
+    if sender._meta.app_label not in DATA_APPS:
         return
     bump_generation()
     # Bump again after commit so a page rendered while the transaction was open is not kept.

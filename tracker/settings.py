@@ -56,7 +56,9 @@ INSTALLED_APPS = [
     "tracker.apps.TrackerConfig",
     "cities",
     "statements",
+    "federal",
     "maps",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -12,9 +12,9 @@ from django.db import connection
 from django.utils import timezone
 
 from cities.models import Place
-from statements.backup import DATA_APPS, data_models
 from statements.models import Correction, Statement, Status
 from tests.factories import SourceFactory, StatementFactory
+from tracker.backup import DATA_APPS, data_models
 from tracker.cache import current_generation
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ and nothing of the first is lost; the record's own lock never surfaces as a serv
 import pytest
 from django.test import Client
 
-from cities.forms import VersionedFormMixin
 from cities.models import Jurisdiction
 from statements.models import Stance, Statement
+from tracker.forms import VersionedFormMixin
 
 from .conftest import admin_url, form_data
 

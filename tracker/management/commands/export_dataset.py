@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from statements.backup import DatasetError, dataset_export
+from tracker.backup import DatasetError, dataset_export
 
 
 class Command(BaseCommand):

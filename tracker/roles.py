@@ -7,12 +7,13 @@ flushed) so that a model added later, or a group emptied by mistake, gets its pe
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-CURATED_APPS = ("cities", "statements")
+from .apps import DATA_APPS
+
 PUBLISH_CODENAMES = ("publish_statement", "publish_stance")
 
 
 def role_permissions() -> dict[str, Q]:
-    curated = Q(content_type__app_label__in=CURATED_APPS)
+    curated = Q(content_type__app_label__in=DATA_APPS)
     return {
         # Contributors create and edit drafts; they neither publish nor delete.
         "Contributors": curated
@@ -23,7 +24,10 @@ def role_permissions() -> dict[str, Q]:
     }
 
 
-def sync_newsroom_roles(**kwargs) -> None:
+def sync_newsroom_roles(*, app_config=None, **kwargs) -> None:
+    """Give each role its permissions; runs after each data app's permissions are created."""
+    if app_config is not None and app_config.label not in DATA_APPS:
+        return
     for name, permissions in role_permissions().items():
         group, created = Group.objects.get_or_create(name=name)
         wanted = set(Permission.objects.filter(permissions).values_list("pk", flat=True))

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from statements.backup import DatasetError, dataset_import
+from tracker.backup import DatasetError, dataset_import
 
 
 class Command(BaseCommand):

@@ -12,9 +12,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from cities.models import ConcurrentEdit
-
 from . import history
+from .models import ConcurrentEdit
 
 VERSION_FIELD = "opened_version"
 

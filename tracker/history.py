@@ -229,8 +229,6 @@ def restore_deleted(deletion, *, by=None):
     A statement or stance comes back as a draft, to be checked and published again. Raises
     RestoreError, saving nothing, if a record it points to is gone or its values now clash.
     """
-    from .models import Status
-
     model = deletion.instance_type
     pk = model._meta.pk.attname
     if model._base_manager.filter(pk=getattr(deletion, pk)).exists():
@@ -243,10 +241,7 @@ def restore_deleted(deletion, *, by=None):
             f"“{label(instance)}” cannot be restored: {'; '.join(problems)}. Restore "
             f"{'that record' if len(problems) == 1 else 'those records'} first."
         )
-    if hasattr(instance, "status"):
-        instance.status = Status.DRAFT
-        instance.retracted_at = None
-        instance.retraction_reason = ""
+    instance.prepare_restored()
     if hasattr(instance, "updated_by_id"):
         instance.updated_by = by
     try:

@@ -45,13 +45,13 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from tracker.cache import bump_generation
+from .apps import DATA_APPS
+from .cache import bump_generation
 
 FORMAT = "sanctuary-tracker-dataset"
 FORMAT_VERSION = 1
-DATA_APPS = ("cities", "statements")
 # The apps whose schema the records depend on: the file and the database must agree on these.
-MIGRATION_APPS = ("contenttypes", "auth", "cities", "statements")
+MIGRATION_APPS = ("contenttypes", "auth", *DATA_APPS)
 CHUNK_SIZE = 1000
 
 _OPENING = '{"header": '
