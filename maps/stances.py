@@ -6,7 +6,7 @@ stance as of any date and their latest statement come back in one query on Postg
 
 import datetime
 
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from cities.models import StanceLevel
@@ -14,23 +14,6 @@ from statements.models import Stance, Statement
 
 # The field the map filters and counts stances by: current, or in force on the as_of day.
 MAP_STANCE = "map_stance"
-
-
-def headline_stance_on(day: datetime.date) -> Subquery:
-    """The level of the jurisdiction's headline stance in force on `day`, as a subquery.
-
-    The rule of statements.services.jurisdiction_refresh_stance, applied to the timeline: among
-    the published stances in force that day, the one that took effect last; on a tie the
-    jurisdiction-wide stance (no agency) wins, then the newest record.
-    """
-    return Subquery(
-        Stance.objects.published()
-        .in_force_on(day)
-        .filter(jurisdiction=OuterRef("pk"))
-        .order_by("-effective_from", F("agency").asc(nulls_first=True), "-id")
-        .values("level")[:1],
-        output_field=CharField(),
-    )
 
 
 def with_stance_on(queryset: QuerySet, day: datetime.date | None) -> QuerySet:
@@ -43,7 +26,11 @@ def with_stance_on(queryset: QuerySet, day: datetime.date | None) -> QuerySet:
     if day is None:
         return queryset.annotate(**{MAP_STANCE: F("stance_level")})
     return queryset.annotate(
-        **{MAP_STANCE: Coalesce(headline_stance_on(day), Value(StanceLevel.UNKNOWN.value))}
+        **{
+            MAP_STANCE: Coalesce(
+                Stance.objects.headline_level(day=day), Value(StanceLevel.UNKNOWN.value)
+            )
+        }
     )
 
 

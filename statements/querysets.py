@@ -1,9 +1,23 @@
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
-from django.db.models import Case, F, FloatField, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 
 from cities.models import Role
 from tracker.models import Status
+
+# Newest effective date first; on a tie the jurisdiction-wide stance, then the newest record.
+HEADLINE_ORDER = ("-effective_from", F("agency").asc(nulls_first=True), "-id")
 
 # Words beyond this many are ignored by the SQLite fallback (PostgreSQL parses the whole query).
 SQLITE_SEARCH_MAX_WORDS = 12
@@ -92,13 +106,30 @@ class StanceQuerySet(PublishedQuerySet):
         """Stances in force on `day`: started on or before it and not yet ended (end is exclusive)."""
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), effective_from__lte=day)
 
+    def headline_level(self, *, day=None) -> Subquery:
+        """The level of a jurisdiction's headline stance, as a subquery on `OuterRef("pk")`.
+
+        The one rule, used by the services, the map, the lists and the demo generator: among the
+        published stances current (or in force on `day`), the one that took effect last; on a
+        tie the jurisdiction-wide stance (no agency) wins, then the newest record. None when no
+        stance applies.
+        """
+        stances = self.published()
+        stances = stances.current() if day is None else stances.in_force_on(day)
+        return Subquery(
+            stances.filter(jurisdiction=OuterRef("pk"))
+            .order_by(*HEADLINE_ORDER)
+            .values("level")[:1],
+            output_field=CharField(),
+        )
+
     def for_timeline(self):
         """Published stances, newest first, with agency, sources and corrections: three queries."""
         return (
             self.published()
             .select_related("agency")
             .prefetch_related(self._cited_sources(), "corrections")
-            .order_by("-effective_from", F("agency").asc(nulls_first=True), "-id")
+            .order_by(*HEADLINE_ORDER)
         )
 
 

@@ -4,7 +4,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cities.models import Jurisdiction, StanceLevel
@@ -21,23 +22,20 @@ class WorkflowError(ValidationError):
 
 
 def jurisdiction_refresh_stance(*, jurisdiction: Jurisdiction) -> str:
-    """Copy the headline stance onto the jurisdiction and return its level (two queries).
-
-    The headline is the published current stance that took effect last; on a tie the
-    jurisdiction-wide stance (no agency) wins, then the newest record.
-    """
-    headline = (
-        Stance.objects.published()
-        .current()
-        .filter(jurisdiction=jurisdiction)
-        .order_by("-effective_from", F("agency").asc(nulls_first=True), "-id")
-        .values_list("level", flat=True)
-        .first()
+    """Copy the headline stance onto the jurisdiction and return its level (two queries)."""
+    jurisdictions_refresh_stance(jurisdictions=Jurisdiction.objects.filter(pk=jurisdiction.pk))
+    jurisdiction.stance_level = (
+        Jurisdiction.objects.filter(pk=jurisdiction.pk).values_list("stance_level", flat=True).get()
     )
-    level = headline or StanceLevel.UNKNOWN
-    Jurisdiction.objects.filter(pk=jurisdiction.pk).update(stance_level=level)
-    jurisdiction.stance_level = level
-    return level
+    return jurisdiction.stance_level
+
+
+def jurisdictions_refresh_stance(*, jurisdictions: QuerySet[Jurisdiction]) -> int:
+    """Copy each jurisdiction's headline stance (StanceQuerySet.headline_level) onto its
+    `stance_level`, "unknown" where none applies: one UPDATE, whatever the number of rows."""
+    return jurisdictions.update(
+        stance_level=Coalesce(Stance.objects.headline_level(), Value(StanceLevel.UNKNOWN.value))
+    )
 
 
 def _same_timeline(stance: Stance) -> QuerySet[Stance]:
