@@ -1,8 +1,5 @@
 from django.contrib import admin
 
-from statements import services
-from statements.forms import StanceForm
-from statements.models import Stance, Status
 from tracker.admin_history import VersionedHistoryAdmin
 from tracker.importing import TrackerImportExportMixin
 
@@ -52,35 +49,6 @@ class RoleInline(admin.TabularInline):
     autocomplete_fields = ["jurisdiction", "agency"]
 
 
-class StanceInline(admin.StackedInline):
-    """Stances edited on their jurisdiction's page; publishing goes through the Stance admin."""
-
-    model = Stance
-    form = StanceForm
-    extra = 0
-    fk_name = "jurisdiction"
-    autocomplete_fields = ["agency", "sources", "announced_by"]
-    fields = [
-        ("agency", "level"),
-        ("effective_from", "ended_on"),
-        "summary",
-        "sources",
-        ("joins_ice_operations", "shares_databases", "honours_detainers"),
-        ("notifies_releases", "has_287g_agreement", "declared_sanctuary"),
-        "status",
-        "correction_note",
-        "opened_version",
-    ]
-    readonly_fields = ["status"]
-    show_change_link = True
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        # An edit of a published stance is a correction: Editors only, with a note for readers.
-        formset.form.can_correct = request.user.has_perm("statements.publish_stance")
-        return formset
-
-
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
     resource_classes = [JurisdictionResource]
@@ -93,7 +61,7 @@ class JurisdictionAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
     # Nothing on the list reads a related row.
     list_select_related = []
     list_per_page = 50
-    inlines = [AgencyInline, StanceInline]
+    inlines = [AgencyInline]
     fieldsets = [
         (None, {"fields": ["name", "state", "level", "slug", "parent"]}),
         (
@@ -110,28 +78,6 @@ class JurisdictionAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
     class Media:
         # After the admin's jQuery, which the place autocomplete announces its changes through.
         js = ["admin/js/jquery.init.js", "js/place-autofill.js"]
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Stance:
-            return super().save_formset(request, form, formset, change)
-        # Through the services, so the record shows who wrote it and the headline stays true.
-        forms = {id(f.instance): f for f in formset.forms}
-        for stance in formset.save(commit=False):
-            form = forms.get(id(stance))
-            corrected = getattr(form, "corrected_fields", [])
-            stance._history_user = request.user
-            if stance.pk and stance.status == Status.PUBLISHED and corrected:
-                services.stance_correct(
-                    stance=stance,
-                    changes=form.corrections(),
-                    note=form.cleaned_data["correction_note"],
-                    by=request.user,
-                )
-            else:
-                services.stance_save(stance=stance, by=request.user)
-        for stance in formset.deleted_objects:
-            services.stance_delete(stance=stance, by=request.user)
-        formset.save_m2m()
 
 
 @admin.register(Agency)

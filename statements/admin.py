@@ -12,7 +12,10 @@ from cities.admin import state_filter
 from tracker.admin_history import VersionedHistoryAdmin
 from tracker.importing import TrackerImportExportMixin
 
-from . import services
+from . import (
+    admin_jurisdictions,  # noqa: F401  (the jurisdiction page with its stances)
+    services,
+)
 from .forms import EventForm, RetractForm, SourceForm, StanceForm, StatementForm
 from .models import Event, Source, Stance, Statement, Status
 from .resources import SourceResource, StanceResource, StatementResource

@@ -28,7 +28,7 @@ from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
 from import_export.tmp_storages import TempFolderStorage
 
-from tracker.downloads import FORMULA_TRIGGERS, neutralise
+from tracker.spreadsheet import FORMULA_TRIGGERS, neutralise
 
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 1_000)
 MAX_FILE_SIZE = getattr(settings, "IMPORT_MAX_FILE_SIZE", 5 * 1024 * 1024)

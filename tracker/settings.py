@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "cities",
     "statements",
     "federal",
-    "maps",
+    "public",
     "demo",
 ]
 

@@ -16,9 +16,9 @@ from django.urls import reverse
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from cities.filters import JurisdictionFilter
-from maps.filters import MapFilter
-from statements.filters import StatementFilter
+from public.claims.filters import StatementFilter
+from public.maps.filters import MapFilter
+from public.places.filters import JurisdictionFilter
 from tests.security.inert import live_problems, parse_html
 
 FILTER_NAMES = sorted(

@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from maps.outlines import state_containing
+from public.maps.outlines import state_containing
 from statements import services
 from statements.models import Stance, Statement, Status
 from tests.factories import (

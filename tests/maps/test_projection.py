@@ -13,7 +13,7 @@ from dataclasses import FrozenInstanceError
 import pytest
 import us
 
-from maps.outlines import (
+from public.maps.outlines import (
     STATES_ALBERS_TOPOJSON,
     USPS_BY_FIPS,
     clip_ring,
@@ -27,7 +27,7 @@ from maps.outlines import (
     states,
     stitch_ring,
 )
-from maps.projection import HEIGHT, INSETS, WIDTH, project
+from public.maps.projection import HEIGHT, INSETS, WIDTH, project
 
 D3_ALBERS_USA = {
     (-87.65, 41.85): (637.9384956887503, 226.78178216146898),

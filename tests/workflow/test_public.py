@@ -141,7 +141,7 @@ def test_the_changes_page_is_paginated_and_a_bad_page_is_not_found(client, gotha
             changes={"summary": f"Summary {n}"},
             note=f"Note {n}",
         )
-    from statements import views
+    from public.claims import views
 
     views.CHANGES_PER_PAGE, saved = 2, views.CHANGES_PER_PAGE
     try:

@@ -9,7 +9,7 @@ added in the lower right corner, below Florida.
 Like d3, ``project()`` only knows rectangles: a point in a neighbouring country
 that lands inside an inset's rectangle (southern Canada, northern Mexico, the
 eastern tip of Hispaniola) gets coordinates too. Use
-``maps.outlines.state_containing`` to tell whether a point is on a mapped state.
+``public.maps.outlines.state_containing`` to tell whether a point is on a mapped state.
 """
 
 from __future__ import annotations

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import Truncator
 
-from tracker.listing import FacetedListView
+from public.listing import FacetedListView
+from statements.models import Statement
 from tracker.xml_text import XmlSafeAtom1Feed
 
 from . import changes
 from .filters import StatementFilter
-from .models import Statement
 
 FEED_SIZE = 50
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import CharField, F, Q, QuerySet, Value
 
-from .models import Correction, Stance, Statement, Status
+from statements.models import Correction, Stance, Statement, Status
 
 CORRECTION, STATEMENT_RETRACTED, STANCE_RETRACTED = "correction", "statement", "stance"
 

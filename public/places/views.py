@@ -2,12 +2,12 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 
+from cities.models import Jurisdiction, Official, StanceLevel
+from public.downloads import source_field, source_json
+from public.listing import Column, FacetedListView
 from statements.models import Event, Source, Stance, Statement
-from tracker.downloads import source_field, source_json
-from tracker.listing import Column, FacetedListView
 
 from .filters import JurisdictionFilter
-from .models import Jurisdiction, Official, StanceLevel
 
 HOME_LATEST_STATEMENTS = 5
 DETAIL_STATEMENTS = 50

@@ -3,8 +3,8 @@
 from django import template
 from django.urls import reverse
 
-from ..stances import with_published_records, with_stance_on
-from ..svg import VIEW_BOX, map_data, render_markers, render_outlines, render_symbols
+from public.maps.stances import with_published_records, with_stance_on
+from public.maps.svg import VIEW_BOX, map_data, render_markers, render_outlines, render_symbols
 
 register = template.Library()
 

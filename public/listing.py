@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
 
+from tracker.cache import current_generation
+
 from . import downloads
 
 PAGE_SIZE = 50
@@ -148,7 +150,6 @@ class FacetedFilterSet(django_filters.FilterSet):
         generation; None when the form has errors (those pages are not cached)."""
         if not self.form.is_valid():
             return None
-        from .cache import current_generation
 
         items = sorted(
             (name, sorted(self.data.getlist(name)) if hasattr(self.data, "getlist") else [])

@@ -7,9 +7,9 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from cities.filters import STANCE_CHOICE_ERROR, JurisdictionFilter
 from cities.models import StanceLevel
-from tracker.listing import FacetSpec
+from public.listing import FacetSpec
+from public.places.filters import STANCE_CHOICE_ERROR, JurisdictionFilter
 
 from .stances import MAP_STANCE, with_stance_on
 

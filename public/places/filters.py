@@ -3,10 +3,9 @@
 import django_filters
 from django.db.models import F
 
+from cities.models import Jurisdiction, JurisdictionLevel, StanceLevel, State
+from public.listing import FacetedFilterSet, FacetSpec, SortFilter, search_text_filter
 from statements.models import Event
-from tracker.listing import FacetedFilterSet, FacetSpec, SortFilter, search_text_filter
-
-from .models import Jurisdiction, JurisdictionLevel, StanceLevel, State
 
 STANCE_CHOICE_ERROR = (
     "“%(value)s” is not a stance. Use one of: " + ", ".join(StanceLevel.values) + "."

@@ -2,37 +2,17 @@
 or a small result's file, compressed once and kept in the cache, streamed from there."""
 
 import csv
-import datetime
 import gzip
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 
+from tracker.spreadsheet import neutralise
+
+
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet would read as a formula, prefixed with a single quote.
-
-    Numbers and dates stay as they are: they cannot hold a formula, and a longitude such as
-    -87.65 must stay a number.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float | Decimal):
-        return value
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
-
-
 class _Echo:
     """csv.writer writes to this; each row comes back as a string to stream."""
 

@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from cities.models import Role
-from tracker.downloads import source_field, source_json
-from tracker.listing import Column, FacetedListView
+from public.downloads import source_field, source_json
+from public.listing import Column, FacetedListView
+from statements.models import Event, Statement
 
 from . import changes
 from .filters import StatementFilter
-from .models import Event, Statement
 
 EVENT_STATEMENTS = 50
 CHANGES_PER_PAGE = 50

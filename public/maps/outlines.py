@@ -1,7 +1,7 @@
 """Projected state outlines for the SVG map, decoded from us-atlas TopoJSON.
 
 ``states()`` decodes ``data/states-10m.json``, projects every state (plus DC and
-Puerto Rico) with :func:`maps.projection.project`'s insets, simplifies the
+Puerto Rico) with :func:`public.maps.projection.project`'s insets, simplifies the
 borders and returns SVG path data and polygon rings in canvas pixels. The work
 is done once per process and cached.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from maps.projection import HEIGHT, INSETS, WIDTH, Inset, Point, Rectangle
+from .projection import HEIGHT, INSETS, WIDTH, Inset, Point, Rectangle
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 STATES_TOPOJSON = DATA_DIR / "states-10m.json"
