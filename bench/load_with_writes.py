@@ -4,48 +4,38 @@ publishes, edits and unpublishes records; then checks that every edit is present
     .venv/bin/python bench/load_with_writes.py --prepare            # 32 connections, 60 s
     .venv/bin/python bench/load_with_writes.py --tiny --prepare     # 4 connections, 3 s
 
-Exits 1 on any error, any 5xx or any lost edit. Loopback only. The editor is a separate process
-writing through statements.services, as the admin does; the page cache is shared through Redis
-when REDIS_URL is given (as in production), so a stale page would show as a lost edit.
+Exits 1 on any error, any 5xx or any lost edit. Loopback only. The load comes from wrk (wrk.py),
+each request a random address of the mix; the editor is a separate process writing through
+statements.services, as the admin does; the page cache is shared through Redis when REDIS_URL is
+given (as in production), so a stale page would show as a lost edit.
 """
 
 import argparse
-import http.client
 import json
+import math
 import os
 import random
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from collections import Counter
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from servers import ROOT, Server, fetch, gunicorn_command, manage, setup_django
+from wrk import LoadResult, Wrk, require_wrk
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sec_load"
 MARK = "loadedit"  # every text the editor writes starts with this, then a unique token
-
-
-def setup_django(database_url: str, redis_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("SECRET_KEY", "load-with-writes-" + "k" * 40)
-    os.environ["REDIS_URL"] = redis_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
 
 
 # -- the editor ---------------------------------------------------------------------------------
 def run_editor(args) -> None:
     """Publish, edit and unpublish until the time is up; write the final state to the ledger."""
-    setup_django(args.database_url, args.redis_url)
+    setup_django({"DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url})
     from django.utils import timezone
 
     from cities.models import Jurisdiction, Official
@@ -117,7 +107,7 @@ def run_editor(args) -> None:
     )
 
 
-# -- the load -------------------------------------------------------------------------------------
+# -- the addresses read -------------------------------------------------------------------------
 def choose_urls() -> list[str]:
     from cities.models import Jurisdiction
     from statements.models import Statement
@@ -146,58 +136,14 @@ def choose_urls() -> list[str]:
     return urls
 
 
-class Results:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.statuses = Counter()
-        self.errors = Counter()
-        self.latencies: list[float] = []
-        self.fives: list[str] = []
-
-    def add(self, url, status, seconds):
-        with self.lock:
-            self.statuses[status] += 1
-            self.latencies.append(seconds)
-            if status >= 500:
-                self.fives.append(url)
-
-    def error(self, url, error):
-        with self.lock:
-            self.errors[f"{type(error).__name__}: {error}"[:120]] += 1
+def get(base: str, path: str) -> tuple[int, str]:
+    """(status, text) of one GET, uncompressed."""
+    status, body, _ = fetch(base + path, accept_gzip=False)
+    return status, body.decode("utf-8", "replace")
 
 
-def load_worker(port, urls, deadline, results, seed):
-    rng = random.Random(seed)
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    while time.monotonic() < deadline:
-        url = rng.choice(urls)
-        started = time.monotonic()
-        try:
-            connection.request("GET", url, headers={"Accept-Encoding": "gzip"})
-            response = connection.getresponse()
-            response.read()
-            results.add(url, response.status, time.monotonic() - started)
-            if response.getheader("Connection", "").lower() == "close":
-                connection.close()
-        except (OSError, http.client.HTTPException) as error:
-            results.error(url, error)
-            connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    connection.close()
-
-
-def get(port, url) -> tuple[int, str]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("GET", url)
-        response = connection.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
-    finally:
-        connection.close()
-
-
-# -- checks afterwards ------------------------------------------------------------------------------
-def lost_edits(ledger: dict, port: int) -> list[str]:
+# -- checks afterwards ----------------------------------------------------------------------------
+def lost_edits(ledger: dict, base: str) -> list[str]:
     """Every edit the editor made that the database or the public pages do not show."""
     from cities.models import Jurisdiction
     from statements.models import Statement
@@ -209,7 +155,7 @@ def lost_edits(ledger: dict, port: int) -> list[str]:
         if row is None or row.status != expected["status"] or row.summary != expected["summary"]:
             lost.append(f"statement {pk}: database has {row and (row.status, row.summary)}")
             continue
-        status, body = get(port, f"/statements/{pk}/")
+        status, body = get(base, f"/statements/{pk}/")
         if expected["status"] == "published" and (status != 200 or expected["summary"] not in body):
             lost.append(f"statement {pk}: its page ({status}) does not show the edit")
         if expected["status"] == "draft" and status != 404:
@@ -222,20 +168,14 @@ def lost_edits(ledger: dict, port: int) -> list[str]:
             lost.append(f"{slug}: headline {level}, last published {expected['level']}")
         # The public list (and its cache) shows the new headline too.
         query = urllib.parse.urlencode({"q": name, "format": "json"})
-        status, body = get(port, f"/cities/?{query}")
+        status, body = get(base, f"/cities/?{query}")
         shown = {row["slug"]: row["stance"] for row in json.loads(body)} if status == 200 else {}
         if shown.get(slug) != expected["level"]:
             lost.append(f"{slug}: /cities/ shows {shown.get(slug)}, not {expected['level']}")
     return lost
 
 
-# -- the run ----------------------------------------------------------------------------------------
-def manage(env, *args):
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, timeout=1800
-    )
-
-
+# -- the run --------------------------------------------------------------------------------------
 def prepare(env, database_url, *, small: bool):
     name = database_url.rsplit("/", 1)[1]
     exists = subprocess.run(
@@ -248,7 +188,7 @@ def prepare(env, database_url, *, small: bool):
             ["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True, timeout=60
         )
     manage(env, "migrate", "--no-input", "--verbosity", "0")
-    setup_django(database_url, env.get("REDIS_URL", ""))
+    setup_django(env)
     from cities.models import Jurisdiction
 
     if not Jurisdiction.objects.exists():
@@ -258,11 +198,11 @@ def prepare(env, database_url, *, small: bool):
                str(sizes[1]), "--statements", str(sizes[2]), "--seed", "1")  # fmt: skip
 
 
-def main() -> int:
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=os.environ.get("LOAD_REDIS_URL", ""))
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--seconds", type=float, default=60, help="rounded up to whole seconds")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--port", type=int, default=8310)
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: conf)")
@@ -274,11 +214,13 @@ def main() -> int:
     args = parser.parse_args()
     if args.tiny:
         args.seconds, args.connections = 3, 4
-    if args.editor:
-        run_editor(args)
-        return 0
+    # wrk counts whole seconds; the editor writes for as long as the load lasts.
+    args.seconds = max(1, math.ceil(args.seconds))
+    return args
 
-    workdir = Path(tempfile.mkdtemp(prefix="load-with-writes-"))
+
+def environment(args, workdir: Path) -> dict:
+    """The environment of gunicorn, the editor and this process: production settings."""
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DATABASE_URL": args.database_url,
@@ -296,77 +238,70 @@ def main() -> int:
         print("No --redis-url: page cache off (give one to load the site as in production).")
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
-    os.environ.update({k: env[k] for k in ("SECRET_KEY", "LOG_LEVEL")})
-    if args.prepare:
-        prepare(env, args.database_url, small=args.tiny)
-    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
-    setup_django(args.database_url, args.redis_url)
-    urls = choose_urls()
+    return env
 
-    server_log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115  (open while it runs)
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{args.port}"],
-        cwd=BASE_DIR, env=env, stdout=server_log, stderr=subprocess.STDOUT,
+
+def load_while_editing(args, env: dict, urls: list[str], base: str, ledger: Path) -> LoadResult:
+    """wrk's figures for the mix of `urls`, loaded while the editor process writes; the editor's
+    record of what it wrote is in `ledger` afterwards."""
+    editor = subprocess.Popen(
+        [sys.executable, __file__, "--editor", "--ledger", str(ledger),
+         "--seconds", str(args.seconds), "--database-url", args.database_url,
+         "--redis-url", args.redis_url, "--write-pause", str(args.write_pause)],
+        cwd=ROOT, env=env,
     )  # fmt: skip
+    load = Wrk(duration=args.seconds, connections=args.connections, timeout=60)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if get(args.port, "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                print((workdir / "gunicorn.log").read_text()[-3000:])
-                return 1
-            time.sleep(0.2)
-
-        ledger = workdir / "ledger.json"
-        editor = subprocess.Popen(
-            [sys.executable, __file__, "--editor", "--ledger", str(ledger),
-             "--seconds", str(args.seconds), "--database-url", args.database_url,
-             "--redis-url", args.redis_url, "--write-pause", str(args.write_pause)],
-            cwd=BASE_DIR, env=env,
-        )  # fmt: skip
-        results = Results()
-        load_deadline = time.monotonic() + args.seconds
-        threads = [
-            threading.Thread(target=load_worker, args=(args.port, urls, load_deadline, results, i))
-            for i in range(args.connections)
-        ]
-        started = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - started
-        if editor.wait(timeout=args.seconds + 120) != 0:
-            print("The editor process failed.")
-            return 1
-        written = json.loads(ledger.read_text())
-        lost = lost_edits(written, args.port)
+        result = load.run(f"{base}/", headers={"Accept-Encoding": "gzip"}, paths=urls)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        server_log.close()
+        returncode = editor.wait(timeout=args.seconds + 120)
+    if returncode != 0:
+        raise SystemExit("The editor process failed.")
+    return result
 
-    total = sum(results.statuses.values())
-    fives = sum(n for status, n in results.statuses.items() if status >= 500)
-    latencies = sorted(results.latencies) or [0.0]
-    quantile = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
-    print(f"Load: {args.connections} connections for {elapsed:.1f} s, {len(urls)} addresses")
-    print(f"  requests {total:,} ({total / elapsed:,.0f}/s), statuses {dict(results.statuses)}")
-    print(f"  latency ms: p50 {quantile[49] * 1000:.0f}, p95 {quantile[94] * 1000:.0f}, "
-          f"p99 {quantile[98] * 1000:.0f}, max {latencies[-1] * 1000:.0f}")  # fmt: skip
-    print(f"  errors {sum(results.errors.values())} {dict(results.errors) or ''}, 5xx {fives}")
+
+def print_summary(args, urls, result: LoadResult, written: dict, lost: list[str]) -> bool:
+    """Print the load's figures, the editor's counts and any lost edit; True when all is well."""
+    total = result.requests
+    print(f"Load: {args.connections} connections for {result.seconds:.1f} s, {len(urls)} addresses")
+    print(f"  requests {total:,} ({result.rps:,.0f}/s), statuses {result.statuses}")
+    print(f"  latency ms: p50 {result.p50_ms:.0f}, p95 {result.p95_ms:.0f}, "
+          f"p99 {result.p99_ms:.0f}, max {result.max_ms:.0f}")  # fmt: skip
+    print(f"  errors {result.socket_errors}, 5xx {result.server_errors}")
     print(f"Editor: {dict(written['counts'])}")
     print(f"  statements checked {len(written['statements'])}, "
           f"places whose headline moved {len(written['stances'])}, lost edits {len(lost)}")  # fmt: skip
     for line in lost[:20]:
         print(f"  LOST {line}")
+    return not result.socket_errors and not result.server_errors and not lost and total > 0
+
+
+def main() -> int:
+    args = parse_args()
+    if args.editor:
+        run_editor(args)
+        return 0
+    require_wrk()
+    workdir = Path(tempfile.mkdtemp(prefix="load-with-writes-"))
+    env = environment(args, workdir)
+    if args.prepare:
+        prepare(env, args.database_url, small=args.tiny)
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    setup_django(env)
+    urls = choose_urls()
+    server = Server(
+        "gunicorn", gunicorn_command(args.port), env=env, port=args.port, logdir=workdir
+    )
+    try:
+        server.wait_ready("/")
+        ledger = workdir / "ledger.json"
+        result = load_while_editing(args, env, urls, server.base, ledger)
+        written = json.loads(ledger.read_text())
+        lost = lost_edits(written, server.base)
+    finally:
+        server.stop()
+    ok = print_summary(args, urls, result, written, lost)
     shutil.rmtree(workdir, ignore_errors=True)
-    ok = not results.errors and not fives and not lost and total > 0
     print("OK: no errors, no 5xx, nothing lost." if ok else "FAILED")
     return 0 if ok else 1
 
