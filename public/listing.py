@@ -26,6 +26,7 @@ from django.views import View
 from tracker.cache import current_generation
 
 from . import downloads
+from .filter_errors import filter_errors, filter_errors_text
 
 PAGE_SIZE = 50
 Q_MAX_LENGTH = 200
@@ -371,7 +372,8 @@ class FacetedListView(View):
         if not valid:
             if wants_download:
                 return HttpResponseBadRequest(
-                    self.error_text(filterset, controls), content_type="text/plain; charset=utf-8"
+                    filter_errors_text(filter_errors(filterset.form, controls), refused="download"),
+                    content_type="text/plain; charset=utf-8",
                 )
             return self.render(filterset, controls, status=400)
         rows = filterset.sort(self.annotate(filterset.qs))
@@ -385,7 +387,7 @@ class FacetedListView(View):
             "form": filterset.form,
             "facets": filterset.facet_list(),
             "controls": controls,
-            "errors": self.error_list(filterset, controls),
+            "errors": filter_errors(filterset.form, controls),
             "view": self,
         }
         if rows is not None:
@@ -421,24 +423,6 @@ class FacetedListView(View):
             return objects
         by_pk = {obj.pk: obj for obj in rows.filter(pk__in=ids).order_by()}
         return [by_pk[pk] for pk in ids if pk in by_pk]
-
-    @staticmethod
-    def error_list(filterset, controls) -> list[tuple[str, str]]:
-        """(field label, message) for every error, for the summary above the form."""
-        errors = []
-        for form in (filterset.form, controls):
-            if form is None or not form.is_bound:
-                continue
-            for name, messages in form.errors.items():
-                label = form.fields[name].label if name in form.fields else name
-                errors += [(str(label or name.capitalize()), str(m)) for m in messages]
-        return errors
-
-    def error_text(self, filterset, controls) -> str:
-        lines = [f"{label}: {message}" for label, message in self.error_list(filterset, controls)]
-        return (
-            "The download was refused because of these filter errors:\n" + "\n".join(lines) + "\n"
-        )
 
     # -- downloads ------------------------------------------------------------------------------
     def download_filename(self, filterset, ext: str) -> str:

@@ -13,6 +13,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from .text import CONTROL_CHARACTERS
+
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 logger = logging.getLogger("tracker.requests")
 
@@ -65,9 +67,6 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 # More values than any filter has choices worth picking by hand; the page's removable filter
 # chips cost time in the square of this number.
 MAX_VALUES_PER_PARAMETER = 200
-# Characters that XML 1.0 (the feeds) cannot carry and no reader types. NUL is left to the forms,
-# whose message names it; tab, line feed and carriage return are ordinary text.
-CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class BadInputMiddleware:
@@ -112,7 +111,8 @@ class BadInputMiddleware:
                     f"most {MAX_VALUES_PER_PARAMETER} values. Choose fewer and try again."
                 )
         texts = (text for key, values in request.GET.lists() for text in (key, *values))
-        if any(CONTROL_CHARACTERS.search(text) for text in texts):
+        # NUL is left to the forms, whose message names the field that holds it.
+        if any(CONTROL_CHARACTERS.search(text.replace("\x00", "")) for text in texts):
             return (
                 "The address contains control characters, which no search or filter can use. "
                 "Retype the values and try again."

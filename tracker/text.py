@@ -1,20 +1,22 @@
-"""Text that XML 1.0 can carry: the feeds drop the control characters it cannot.
+"""Control characters: the one pattern for text no reader types and XML 1.0 cannot carry.
 
-A quote pasted from a word processor can hold a vertical tab or a form feed; Django's feed
-generator refuses those (UnserializableContentError), which would fail the whole feed.
+The request guard refuses them in addresses; the feeds drop them, since a quote pasted from a
+word processor can hold a vertical tab or a form feed and Django's feed generator refuses those
+(UnserializableContentError), which would fail the whole feed. Tab, line feed and carriage return
+are ordinary text.
 """
 
 import re
 
 from django.utils.feedgenerator import Atom1Feed
 
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(value):
     """`value` with the characters XML 1.0 forbids removed; lists, tuples and dicts deeply."""
     if isinstance(value, str):
-        return NOT_IN_XML.sub("", value)
+        return CONTROL_CHARACTERS.sub("", value)
     if isinstance(value, list | tuple):
         return type(value)(xml_safe(v) for v in value)
     if isinstance(value, dict):

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import Truncator
 
-from public.listing import FacetedListView
+from public.filter_errors import filter_errors, filter_errors_text
 from statements.models import Statement
-from tracker.xml_text import XmlSafeAtom1Feed
+from tracker.text import XmlSafeAtom1Feed
 
 from . import changes
 from .filters import StatementFilter
@@ -77,10 +77,7 @@ def statement_feed(request):
     """The feed for the filters in the address; bad filters get a 400 naming the problem."""
     filterset = StatementFilter(request.GET, queryset=Statement.objects.for_list(), request=request)
     if not filterset.is_valid():
-        errors = FacetedListView.error_list(filterset, None)
-        text = "The feed was refused because of these filter errors:\n" + "".join(
-            f"{label}: {message}\n" for label, message in errors
-        )
+        text = filter_errors_text(filter_errors(filterset.form), refused="feed")
         return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
     return StatementFeed(filterset)(request)
 

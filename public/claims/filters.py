@@ -4,8 +4,8 @@ import django_filters
 from django import forms
 
 from cities.models import Jurisdiction, Official, StanceLevel, State
+from public.filter_errors import SORT_CHOICE_ERROR, STANCE_CHOICE_ERROR
 from public.listing import FacetedFilterSet, FacetSpec, SortFilter, search_text_filter
-from public.places.filters import SORT_CHOICE_ERROR, STANCE_CHOICE_ERROR
 from statements.models import Event, Medium, Statement
 
 DATE_ERRORS = {"invalid": "Enter a real date as YYYY-MM-DD, such as 2019-06-21."}

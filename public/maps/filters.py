@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 
 from cities.models import StanceLevel
+from public.filter_errors import STANCE_CHOICE_ERROR
 from public.listing import FacetSpec
-from public.places.filters import STANCE_CHOICE_ERROR, JurisdictionFilter
+from public.places.filters import JurisdictionFilter
 
 from .stances import MAP_STANCE, with_stance_on
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities.models import Jurisdiction
+from public.filter_errors import filter_errors
 
 from .filters import EARLIEST_AS_OF, MapFilter
 from .geojson import feature_collection
@@ -20,15 +21,6 @@ GEOJSON_CONTENT_TYPE = "application/geo+json"
 def map_queryset():
     """The jurisdictions the map can show: those with a published statement or stance."""
     return with_published_records(Jurisdiction.objects.all())
-
-
-def error_list(filterset) -> list[tuple[str, str]]:
-    """(field label, message) for each filter error, for the summary above the form."""
-    form = filterset.form
-    errors = []
-    for name, messages in form.errors.items():
-        errors += [(str(_label(form, name)), str(message)) for message in messages]
-    return errors
 
 
 def neighbouring_changes(
@@ -65,7 +57,7 @@ def map_page(request):
         "view_box": VIEW_BOX,
     }
     if not filterset.is_valid():
-        context |= {"errors": error_list(filterset), "facets": filterset.facet_list()}
+        context |= {"errors": filter_errors(filterset.form), "facets": filterset.facet_list()}
         return render(request, "maps/map.html", context, status=400)
 
     as_of = filterset.as_of_day()
@@ -103,14 +95,8 @@ def map_geojson(request):
     """/map/data.geojson: the map's jurisdictions, same filters; bad filters give a JSON 400."""
     filterset = MapFilter(request.GET, queryset=map_queryset(), request=request)
     if not filterset.is_valid():
-        form = filterset.form
-        errors = [
-            {"field": name, "label": str(_label(form, name)), "message": str(message)}
-            for name, messages in form.errors.items()
-            for message in messages
-        ]
         return JsonResponse(
-            {"errors": errors},
+            {"errors": [error.as_json() for error in filter_errors(filterset.form)]},
             status=400,
             json_dumps_params={"ensure_ascii": False},
         )
@@ -126,8 +112,3 @@ def map_geojson(request):
 
 def _with_query(path: str, query: str) -> str:
     return f"{path}?{query}" if query else path
-
-
-def _label(form, name: str) -> str:
-    field = form.fields.get(name)
-    return (field.label if field else None) or name

@@ -4,13 +4,9 @@ import django_filters
 from django.db.models import F
 
 from cities.models import Jurisdiction, JurisdictionLevel, StanceLevel, State
+from public.filter_errors import SORT_CHOICE_ERROR, STANCE_CHOICE_ERROR
 from public.listing import FacetedFilterSet, FacetSpec, SortFilter, search_text_filter
 from statements.models import Event
-
-STANCE_CHOICE_ERROR = (
-    "“%(value)s” is not a stance. Use one of: " + ", ".join(StanceLevel.values) + "."
-)
-SORT_CHOICE_ERROR = "“%(value)s” is not a way to sort this list."
 
 
 class JurisdictionFilter(FacetedFilterSet):

@@ -348,7 +348,7 @@ def test_a_stored_control_character_does_not_break_the_feed(db):
 def test_the_xml_safe_feed_writes_control_characters_out():
     from xml.etree import ElementTree
 
-    from tracker.xml_text import XmlSafeAtom1Feed
+    from tracker.text import XmlSafeAtom1Feed
 
     feed = XmlSafeAtom1Feed(title="Title\x0b", link="/", description="d\x07")
     feed.add_item(
