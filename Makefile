@@ -26,6 +26,7 @@ migrate: install
 
 seed: migrate
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_seed
+	DEBUG=$${DEBUG:-true} $(PY) manage.py import_counties
 
 run: seed
 	@echo "Serving Sanctuary Tracker at http://$(HOST):$(PORT)/ (admin at /admin/)"
@@ -59,6 +60,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
