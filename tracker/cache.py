@@ -1,13 +1,20 @@
-"""Whole-page cache for anonymous readers, invalidated the moment any curated record changes.
+"""Whole-page cache for anonymous readers, invalidated the moment anything public changes.
 
-Every save, delete or relation change in the cities and statements apps bumps one "generation"
-number in the cache; cached pages are keyed by it, so a publish or an edit shows at once on every
-app server that shares the cache (Redis in production).
+Every save, delete or relation change the public can see bumps one "generation" number in the
+cache; cached pages are keyed by it, so a publish or an edit shows at once on every app server
+that shares the cache (Redis in production). A draft's save, which no reader sees, and the
+history rows every save writes bump nothing.
+
+A page is stored only under the validated host and scheme it was built for, and a hit checks the
+host exactly as a miss does (`request.get_host()` against ALLOWED_HOSTS), so a forged Host header
+can neither read nor poison another site's pages.
 """
 
 import hashlib
 import time
+from importlib import import_module
 
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -15,6 +22,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 from .apps import DATA_APPS
+from .models import CuratedModel, Status
 
 GENERATION_KEY = "site:generation"
 CHANGED_AT_KEY = "site:changed-at"
@@ -39,8 +47,27 @@ def bump_generation() -> None:
     cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
 
 
-def _record_changed(sender, **kwargs):
-    if sender._meta.app_label not in DATA_APPS:
+def is_public_change(sender, instance) -> bool:
+    """Whether saving, deleting or relinking `instance` can change what a reader sees.
+
+    History rows are bookkeeping. A record with a workflow (CuratedModel) is public when it is
+    published or retracted now, or was when it was read (so an unpublish counts).
+    """
+    if sender._meta.app_label not in DATA_APPS or hasattr(sender, "instance_type"):
+        return False
+    if not isinstance(instance, CuratedModel):
+        return True
+    shown = {Status.PUBLISHED, Status.RETRACTED}
+    return instance.status in shown or instance.loaded_status in shown
+
+
+def _record_changed(sender, instance=None, **kwargs):
+    if kwargs.get("signal") is m2m_changed:
+        sender = type(instance)
+    public = is_public_change(sender, instance)
+    if isinstance(instance, CuratedModel) and kwargs.get("signal") is post_save:
+        instance.loaded_status = instance.status
+    if not public:
         return
     bump_generation()
     # Bump again after commit so a page rendered while the transaction was open is not kept.
@@ -52,34 +79,69 @@ def connect_signals() -> None:
         signal.connect(_record_changed, dispatch_uid=f"page-cache-{signal}")
 
 
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header accepts gzip: a `gzip` or `*` coding with q above 0."""
+    accepted = {}
+    for part in header.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        quality = 1.0
+        name, _, value = params.strip().partition("=")
+        if name.strip() == "q":
+            try:
+                quality = float(value)
+            except ValueError:
+                quality = 0.0
+        accepted[coding.strip()] = quality
+    return accepted.get("gzip", accepted.get("*", 0.0)) > 0
+
+
 class AnonymousPageCacheMiddleware:
     """Serve repeat GETs by anonymous readers from the cache, with ETag and Last-Modified.
 
-    Sits outside GZipMiddleware so the compressed body is what gets stored.
+    Sits outside GZipMiddleware so the compressed body is what gets stored. A request carrying a
+    session cookie is a reader's unless the session holds a logged-in user: a made-up cookie
+    cannot opt out of the cache. Pages larger than PAGE_CACHE_MAX_BYTES are not stored.
     """
 
     def __init__(self, get_response):
-        self.get_response = get_response
         from django.conf import settings
 
+        self.get_response = get_response
         self.timeout = settings.PAGE_CACHE_SECONDS
+        self.max_bytes = settings.PAGE_CACHE_MAX_BYTES
         self.session_cookie = settings.SESSION_COOKIE_NAME
+        self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     def cacheable_request(self, request) -> bool:
         return (
             self.timeout > 0
             and request.method in ("GET", "HEAD")
-            and self.session_cookie not in request.COOKIES
             and not request.path.startswith(("/admin/", "/static/"))
+            and not self._signed_in(request)
         )
+
+    def _signed_in(self, request) -> bool:
+        key = request.COOKIES.get(self.session_cookie)
+        if not key:
+            return False
+        return bool(self.session_store(key).get(SESSION_KEY))
+
+    def cache_key(self, request, generation: int) -> str:
+        """The page's key: generation, coding, and the validated scheme, host and full path.
+
+        `get_host()` raises DisallowedHost for a host outside ALLOWED_HOSTS, which Django
+        answers with a 400, on a hit exactly as on a miss.
+        """
+        gzip = accepts_gzip(request.headers.get("Accept-Encoding", ""))
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(address.encode()).hexdigest()
+        return f"page:{generation}:{int(gzip)}:{digest}"
 
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
         generation, changed_at = current_generation()
-        gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{generation}:{int(gzip)}:{digest}"
+        key = self.cache_key(request, generation)
         cached = cache.get(key)
         if cached is not None:
             response = _rebuild(cached)
@@ -91,8 +153,11 @@ class AnonymousPageCacheMiddleware:
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             if not response.has_header("ETag"):
                 response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-            cache.set(key, _freeze(response), self.timeout)
-            response["X-Page-Cache"] = "miss"
+            if len(response.content) <= self.max_bytes:
+                cache.set(key, _freeze(response), self.timeout)
+                response["X-Page-Cache"] = "miss"
+            else:
+                response["X-Page-Cache"] = "too-large"
         return response
 
     @staticmethod

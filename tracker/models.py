@@ -86,6 +86,16 @@ class CuratedModel(TimeStampedModel):
     class Meta:
         abstract = True
 
+    # The status as last read from or written to the database: the page cache tells an
+    # unpublish (public) from a draft's edit (private) by it.
+    loaded_status: str | None = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance.loaded_status = instance.__dict__.get("status")
+        return instance
+
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
