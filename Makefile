@@ -7,7 +7,7 @@ PORT ?= 8000
 # Tests need a key; the value only has to be stable for one run.
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: install run test lint format migrate seed serve demo places fuzz bench clean
+.PHONY: install run test lint format migrate seed serve demo places fuzz bench clean cluster cluster-down cluster-test
 
 $(PY):
 	@python=$$(scripts/find-python) || exit 1; \
@@ -53,6 +53,20 @@ places: migrate
 serve: migrate
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	DEBUG=$${DEBUG:-false} $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
+
+# The README's growth plan on this one machine (deploy/cluster/): a PostgreSQL primary and its
+# streaming replica, two gunicorn app servers, nginx in front, the machine's Redis.
+cluster: install
+	bash deploy/cluster/up.sh
+
+cluster-down:
+	bash deploy/cluster/down.sh
+
+# The drill (tests/cluster) starts and removes a cluster of its own. Marked `postgres`, it needs a
+# PostgreSQL DATABASE_URL to run, but never connects to that database.
+cluster-test: install
+	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
+		$(PY) -m pytest tests/cluster -s $(PYTEST_ARGS)
 
 test: install
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
