@@ -27,6 +27,8 @@ migrate: install
 seed: migrate
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_seed
 	DEBUG=$${DEBUG:-true} $(PY) manage.py import_counties
+	DEBUG=$${DEBUG:-true} $(PY) manage.py import_287g federal/data/ice-287g/*.xlsx --commit -v0
+	DEBUG=$${DEBUG:-true} $(PY) manage.py import_designations federal/data/doj/doj-2025-08-05-sanctuary-jurisdictions.csv
 
 run: seed
 	@echo "Serving Sanctuary Tracker at http://$(HOST):$(PORT)/ (admin at /admin/)"

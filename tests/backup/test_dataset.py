@@ -147,7 +147,7 @@ def test_the_file_holds_the_history_the_users_and_a_header_counting_each_model(
     header, records = read_dataset(tmp_path / "tracker.json")
     assert header["format"] == "sanctuary-tracker-dataset"
     assert header["format_version"] == 1
-    assert set(header["migrations"]) == {"auth", "contenttypes", "cities", "statements"}
+    assert set(header["migrations"]) == {"auth", "contenttypes", *DATA_APPS}
     assert header["migrations"]["statements"].startswith("00")
     models = [record["model"] for record in records]
     assert header["counts"] == {label: models.count(label) for label in header["counts"]}
