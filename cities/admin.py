@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from tracker.admin_history import VersionedHistoryAdmin
-from tracker.importing import TrackerImportExportMixin
+from tracker.imports.admin import TrackerImportExportMixin
 
 from . import admin_places  # noqa: F401  (registers PlaceAdmin, the place autocomplete)
 from .forms import AgencyForm, JurisdictionForm, OfficialForm, RoleForm

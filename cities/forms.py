@@ -15,14 +15,18 @@ def check_agency_in_jurisdiction(form, agency, jurisdiction) -> None:
 
 
 class JurisdictionForm(PlaceAutofillMixin, VersionedFormMixin, forms.ModelForm):
-    # The mixin first: the place fills the state and coordinates before the checks below.
+    """The rules of a jurisdiction are its model's constraints, checked by model validation
+    with their own messages; this form only derives the slug an editor left empty."""
+
+    # The mixin first: the place fills the state and coordinates before model validation.
     class Meta:
         model = Jurisdiction
         fields = "__all__"
 
     def clean(self):
         cleaned = super().clean()
-        # Derive the slug before validation so a clash is reported on the form, not as a crash.
+        # Derive the slug before validation, and say which permalink clashes: the editor did not
+        # type it (a slug typed is checked by its field's uniqueness).
         if not cleaned.get("slug") and cleaned.get("name") and cleaned.get("state"):
             cleaned["slug"] = jurisdiction_slug(cleaned["name"], cleaned["state"])
             if (
@@ -35,16 +39,6 @@ class JurisdictionForm(PlaceAutofillMixin, VersionedFormMixin, forms.ModelForm):
                     f"The permalink “{cleaned['slug']}” is taken. Give this jurisdiction another "
                     "slug, e.g. baltimore-county-md.",
                 )
-        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
-        typed_badly = self.has_error("latitude") or self.has_error("longitude")
-        if (latitude is None) != (longitude is None) and not typed_badly:
-            self.add_error(
-                "longitude" if longitude is None else "latitude",
-                "Give both latitude and longitude, or leave both empty.",
-            )
-        parent = cleaned.get("parent")
-        if parent is not None and self.instance.pk and parent.pk == self.instance.pk:
-            self.add_error("parent", "A jurisdiction cannot lie within itself.")
         return cleaned
 
 
@@ -56,14 +50,15 @@ class OfficialForm(VersionedFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         name = cleaned.get("name")
+        # As for jurisdictions: a derived slug's clash is explained here; an empty one is the
+        # model's constraint (official_slug_not_empty).
         if not cleaned.get("slug") and name:
             cleaned["slug"] = slugify(name)
-            if not cleaned["slug"]:
-                self.add_error(
-                    "slug", "This name makes no permalink. Give the official a slug, e.g. jane-doe."
-                )
-            elif (
-                Official.objects.filter(slug=cleaned["slug"]).exclude(pk=self.instance.pk).exists()
+            if (
+                cleaned["slug"]
+                and Official.objects.filter(slug=cleaned["slug"])
+                .exclude(pk=self.instance.pk)
+                .exists()
             ):
                 self.add_error(
                     "slug",
@@ -86,8 +81,6 @@ class RoleForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        started_on, ended_on = cleaned.get("started_on"), cleaned.get("ended_on")
-        if started_on and ended_on and ended_on < started_on:
-            self.add_error("ended_on", "A role cannot end before it starts.")
+        # Dates in order are the model's constraint; an agency's jurisdiction is in another table.
         check_agency_in_jurisdiction(self, cleaned.get("agency"), cleaned.get("jurisdiction"))
         return cleaned

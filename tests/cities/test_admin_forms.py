@@ -188,6 +188,7 @@ def test_editor_adds_a_role_through_the_officials_inline(editor_client):
     data = official_form(
         name="Lori Lightfoot",
         slug="lori-lightfoot",
+        opened_version=str(official.version),  # as the change page sends it
         **inline_management("roles", total=1),
         **{
             "roles-0-title": "Mayor",

@@ -1,12 +1,14 @@
 """The database itself refuses bad jurisdictions, agencies, officials and roles, whatever the form says.
 
 Each test writes around the forms (`objects.create` / `update`) and expects an IntegrityError
-naming nothing in particular; the row count shows that nothing was kept.
+naming nothing in particular; the row count shows that nothing was kept. The last tests check
+the same constraints through model validation, which gives each its message on its field.
 """
 
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cities.models import Agency, Jurisdiction, Official, Role
@@ -168,3 +170,43 @@ def test_a_role_may_start_and_end_on_one_day_or_have_open_dates():
     )
     Role.objects.create(official=official, title="Mayor", jurisdiction=gotham, ended_on=day)
     assert Role.objects.count() == 2
+
+
+# The same rules, as an editor meets them: model validation gives each its message on its field,
+# the one the admin's forms and the import's rows both show.
+
+
+def messages_of(record) -> dict:
+    with pytest.raises(ValidationError) as refused_by:
+        record.full_clean()
+    return refused_by.value.message_dict
+
+
+def test_model_validation_says_a_role_cannot_end_before_it_starts():
+    role = Role(
+        official=OfficialFactory(),
+        title="Mayor",
+        jurisdiction=JurisdictionFactory(),
+        started_on=datetime.date(2019, 5, 20),
+        ended_on=datetime.date(2019, 5, 19),
+    )
+    assert messages_of(role) == {"ended_on": ["A role cannot end before it starts."]}
+
+
+def test_model_validation_asks_for_both_coordinates_or_neither():
+    gotham = Jurisdiction(name="Gotham", state="NJ", slug="gotham-nj", latitude=40.7)
+    assert messages_of(gotham) == {
+        "longitude": ["Give both latitude and longitude, or leave both empty."]
+    }
+
+
+def test_model_validation_says_a_jurisdiction_cannot_lie_within_itself():
+    gotham = place()
+    gotham.parent = gotham
+    assert messages_of(gotham) == {"parent": ["A jurisdiction cannot lie within itself."]}
+
+
+def test_model_validation_asks_for_a_slug_when_the_name_makes_none():
+    assert messages_of(Official(name="…", slug="")) == {
+        "slug": ["This name makes no permalink. Give the official a slug, e.g. jane-doe."]
+    }

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-CSV, XLSX = "0", "1"  # the import form's format choices, in tracker.importing.FORMATS order
+CSV, XLSX = "0", "1"  # the import form's format choices, in tracker.imports.readers.FORMATS order
 
 
 def csv_file(rows, *, encoding="utf-8") -> bytes:

@@ -139,8 +139,9 @@ def test_sources_match_by_url_and_a_relayed_source_by_its_citing_url(importer):
 
     preview = sources.upload(csv_file(rows))
     (row,) = preview.context["result"].invalid_rows
+    # The constraint's message, the same as on the admin's form.
     assert row.field_specific_errors == {
-        "url": ["Give the URL, or under cited_in the URL of the source that names this one."]
+        "url": ["Give the URL, or choose under “cited in” the source that names this one."]
     }
 
     sources.import_rows(rows[:3])

@@ -115,16 +115,10 @@ def test_a_row_with_more_cells_than_columns_is_refused(jurisdictions):
 
 
 def test_a_file_above_the_size_limit_is_refused_before_it_is_read(jurisdictions, settings):
-    from tracker import importing
-
     content = csv_file([["name", "state"]] + [["Springfield", "IL"]] * 10)
-    limit = len(content) - 1
-    original = importing.MAX_FILE_SIZE
-    importing.MAX_FILE_SIZE = limit
-    try:
-        message = refusal(jurisdictions.upload(content))
-    finally:
-        importing.MAX_FILE_SIZE = original
+    settings.IMPORT_MAX_FILE_SIZE = len(content) - 1
+
+    message = refusal(jurisdictions.upload(content))
 
     assert "an import takes at most" in message
     assert "Split it into smaller files." in message

@@ -74,6 +74,10 @@ def export_all(importer):
 
 
 def empty_the_tracker():
+    # A fresh copy of the tracker, not an editor's deletion: published claims are never deleted,
+    # so they are made drafts first.
+    Stance.objects.update(status=Status.DRAFT)
+    Statement.objects.update(status=Status.DRAFT)
     Stance.objects.all().delete()
     Statement.objects.all().delete()
     Role.objects.all().delete()

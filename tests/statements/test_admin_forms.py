@@ -244,6 +244,7 @@ def test_editing_a_published_stance_moves_the_jurisdictions_headline(editor_clie
         admin_url(Stance, "change", stance.pk),
         {
             **stance_form(chicago, level="limited", sources=sources),
+            "opened_version": str(Stance.objects.get(pk=stance.pk).version),
             "correction_note": "The police limit cooperation; they do not refuse it.",
         },
     )
@@ -347,16 +348,17 @@ def test_an_outlet_known_through_another_source_needs_no_url(editor_client):
 
     again = editor_client.post(admin_url(Source, "add"), data)
     assert errors_on(again, "publisher") == [
-        "The Denver Post is already recorded as cited in HuffPost."
+        "This publisher is already recorded as cited in that source: use that record."
     ]
     assert Source.objects.filter(publisher="The Denver Post").count() == 1
 
 
-def test_a_url_recorded_twice_points_to_the_existing_source(editor_client):
-    existing = SourceFactory(url="https://www.huffpost.com/entry/cities")
+def test_a_url_recorded_twice_is_refused_on_its_field_with_the_way_to_the_source(editor_client):
+    SourceFactory(url="https://www.huffpost.com/entry/cities")
     response = editor_client.post(admin_url(Source, "add"), source_form())
     assert errors_on(response, "url") == [
-        f"This URL is already recorded as “{existing}”. Use that source."
+        "This URL is already recorded: find its source by the URL in the list of sources, and "
+        "use that source."
     ]
     assert Source.objects.count() == 1
 

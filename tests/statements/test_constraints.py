@@ -1,8 +1,10 @@
-"""The database refuses bad statements, stances, sources and events written around the forms."""
+"""The database refuses bad statements, stances, sources and events written around the forms;
+model validation says the same rules, each with its message on its field."""
 
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from statements.models import Event, Source, Stance, Statement, Status
@@ -224,3 +226,75 @@ def test_factories_build_valid_published_statements_and_draft_stances():
     statement, draft = StatementFactory(), StanceFactory()
     assert statement.status == Status.PUBLISHED and statement.sources.count() == 1
     assert draft.status == Status.DRAFT and draft.sources.count() == 1
+
+
+# The same rules, as an editor meets them: model validation gives each its message on its field,
+# the one the admin's forms and the import's rows both show.
+
+
+def messages_of(record) -> dict:
+    with pytest.raises(ValidationError) as refused_by:
+        record.full_clean()
+    return refused_by.value.message_dict
+
+
+def test_model_validation_asks_who_spoke_and_what_was_said():
+    statement = StatementFactory.build(
+        jurisdiction=JurisdictionFactory(), official=None, agency=None, quote="", summary=""
+    )
+    assert messages_of(statement) == {
+        "official": ["Say who spoke: choose an official, an agency, or both."],
+        "quote": ["Give the verbatim quote, a summary, or both."],
+    }
+
+
+def test_model_validation_asks_a_source_for_a_url_or_a_citing_source():
+    assert messages_of(Source(publisher="Word of mouth", url="")) == {
+        "url": ["Give the URL, or choose under “cited in” the source that names this one."]
+    }
+
+
+def test_model_validation_says_a_source_cannot_be_cited_in_itself():
+    source = SourceFactory()
+    source.cited_in = source
+    assert messages_of(source) == {"cited_in": ["A source cannot be cited in itself."]}
+
+
+def test_model_validation_says_stances_and_events_cannot_end_before_they_start():
+    draft = Stance(
+        jurisdiction=JurisdictionFactory(),
+        level="refuses",
+        effective_from=JUNE_21,
+        ended_on=datetime.date(2019, 6, 20),
+    )
+    assert messages_of(draft) == {"ended_on": ["A stance cannot end before it takes effect."]}
+    raids = Event(name="Raids", slug="raids", starts_on=JUNE_21, ends_on=datetime.date(2019, 6, 1))
+    assert messages_of(raids) == {"ends_on": ["An event cannot end before it starts."]}
+
+
+def test_model_validation_says_another_stance_is_current():
+    police = AgencyFactory()
+    stance(jurisdiction=police.jurisdiction, agency=police)
+    rival = Stance(
+        jurisdiction=police.jurisdiction,
+        agency=police,
+        level="limited",
+        effective_from=datetime.date(2019, 7, 1),
+        status=Status.PUBLISHED,
+    )
+    assert messages_of(rival) == {
+        "ended_on": [
+            "Another published stance for this jurisdiction and agency is current. Give this "
+            "one an end date, or record a new stance and publish it instead."
+        ]
+    }
+
+
+def test_a_valid_stance_meets_its_eleven_check_constraints_in_one_query(
+    django_assert_num_queries,
+):
+    """One query (in a savepoint) for all check constraints, one for the unique one: not a
+    query and a savepoint for each of twelve, on every import row."""
+    draft = StanceFactory()
+    with django_assert_num_queries(6):
+        draft.validate_constraints()
