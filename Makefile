@@ -36,7 +36,7 @@ run: seed
 
 # Property-based fuzzing of every public URL, with many more examples than make test runs.
 fuzz: install
-	$(TEST_ENV) HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/fuzz $(PYTEST_ARGS)
+	$(TEST_ENV) HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/fuzz tests/api/test_schema_fuzz.py $(PYTEST_ARGS)
 
 # The benchmark at national scale (see bench/README.md): needs the demo data in PostgreSQL.
 bench: install

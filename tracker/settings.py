@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "simple_history",
     "axes",
     "import_export",
@@ -63,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tracker.middleware.RequestIdMiddleware",
+    # Outside the page cache and the conditional GET, so cached pages and 304s carry it too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tracker.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -78,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: anonymous GETs may read from the replica, signed-in users may not.
+    "tracker.db_router.ReadRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -116,6 +124,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# A streaming read replica of the primary (deploy/cluster/): anonymous readers' queries go to it,
+# everything else to the primary (tracker/db_router.py). Unset, there is one database.
+REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_DATABASE_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # A replica that does not answer is skipped after 2 s; tests read the primary's test database.
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["tracker.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -189,15 +212,18 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Admin login lockout: five failures from one address (or for one username from one address)
-# lock it out for fifteen minutes, answered with 429 and a page that says so.
+# Admin login lockout: five failures for one username from one address lock that pair out for
+# fifteen minutes, answered with 429 and a page that says so. Never by address alone: a newsroom
+# behind one address must not be locked out by a stranger guessing names (a flood over many
+# usernames meets the login rate limit, RATE_LIMIT_LOGINS, instead). The address is the client's
+# behind PROXY_COUNT proxies (tracker/client_address.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+AXES_CLIENT_IP_CALLABLE = "tracker.client_address.client_address"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -245,3 +271,83 @@ DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Larger pages (gzipped, as stored) are served but not cached, so no address can fill the cache.
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
+
+# The public API (/api/v1/, docs/api.md): read-only JSON, paged by cursor, open to any origin for
+# GET, rate limited per client address: RATE_LIMIT_API, "120/m" is 120 a minute ("s", "m", "h",
+# "d"); an empty value lifts it, as RATE_LIMITS=false lifts every limit (public/api/errors.py).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Anonymous and read-only: no session, so no CSRF, and every reader is throttled alike.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_FILTER_BACKENDS": ["public.api.filters.PageFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "public.api.pagination.IdCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["public.api.errors.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("RATE_LIMIT_API", "120/m") or None},
+    "EXCEPTION_HANDLER": "public.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One representation per address: the page cache keys pages by address, not by Accept.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sanctuary Tracker API",
+    "DESCRIPTION": "Read-only JSON of the published records of the Sanctuary Tracker. "
+    "Versioning, paging, errors and limits: docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI's files come from drf-spectacular-sidecar, served by the app (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+    "ENUM_NAME_OVERRIDES": {
+        "State": "cities.models.State",
+        "StanceLevel": "cities.models.StanceLevel",
+        "JurisdictionLevel": "cities.models.JurisdictionLevel",
+        "Practice": "statements.models.Practice",
+        "AgencyKind": "cities.models.AgencyKind",
+        "AgreementStatus": "federal.models.AgreementStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "public.api.schema.describe_api",
+    ],
+}
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Request-ID"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+
+# -- Clients behind proxies, rate limits, downloads (docs/downloads.md) --------------------------
+# How many proxies the site runs in front of the app: 1 behind deploy/nginx.conf, which replaces
+# X-Forwarded-For with the address it sees. Lockouts and rate limits read the client's address
+# past exactly that many (tracker/client_address.py); 0 reads REMOTE_ADDR.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+# Rate limits per client address (tracker/ratelimit.py), counted in the cache (Redis, shared by
+# every app server); pages served from the page cache are never counted. "60/m" is 60 a minute
+# ("s", "m", "h", "d"); an empty value lifts that limit; RATE_LIMITS=false lifts them all.
+RATELIMIT_ENABLE = env_bool("RATE_LIMITS", default=True)
+RATE_LIMIT_PAGES = os.environ.get("RATE_LIMIT_PAGES", "60/m")  # lists, searches, feeds, /map/
+RATE_LIMIT_DOWNLOADS = os.environ.get("RATE_LIMIT_DOWNLOADS", "10/m")  # ?format=csv|json
+RATE_LIMIT_MAP_DATES = os.environ.get("RATE_LIMIT_MAP_DATES", "20/m")  # /map/?as_of=
+RATE_LIMIT_LOGINS = os.environ.get("RATE_LIMIT_LOGINS", "10/m")  # admin login attempts
+RATELIMIT_IP_META_KEY = "tracker.client_address.client_address"
+# A cache outage must slow the site down, not refuse every reader.
+RATELIMIT_FAIL_OPEN = True
+# Inside the page cache (hits are free) and after authentication (editors are not limited).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "tracker.ratelimit.RateLimitMiddleware",
+)
+
+# A download made on request holds at most this many rows; a larger one is refused with 422
+# before its first byte and pointed to the complete files, which `manage.py
+# build_bulk_downloads` writes into BULK_DOWNLOADS_ROOT, served at BULK_DOWNLOADS_URL.
+DOWNLOAD_MAX_ROWS = int(os.environ.get("DOWNLOAD_MAX_ROWS", "50000"))
+BULK_DOWNLOADS_ROOT = Path(os.environ.get("BULK_DOWNLOADS_ROOT") or BASE_DIR / "var" / "downloads")
+BULK_DOWNLOADS_URL = "/downloads/"
+# The site's public address, for absolute links made outside a request (the complete files).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")

@@ -19,6 +19,7 @@ admin.site.index_title = "Curate jurisdictions, statements and stances"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconRedirect.as_view()),
+    path("api/", include("public.api.urls")),
     path("", include("public.places.urls")),
     path("", include("public.claims.urls")),
     path("", include("public.maps.urls")),
