@@ -12,6 +12,7 @@ from public.filter_errors import STANCE_CHOICE_ERROR
 from public.listing import FacetSpec
 from public.places.filters import JurisdictionFilter
 
+from .areas import area_jurisdictions
 from .stances import MAP_STANCE, with_stance_on
 
 # No stance we record took effect before this; earlier dates are typing mistakes.
@@ -105,3 +106,13 @@ class MapFilter(JurisdictionFilter):
     def filter_queryset(self, queryset, *, skip: str | None = None):
         queryset = with_stance_on(queryset, self.as_of_day())
         return super().filter_queryset(queryset, skip=skip)
+
+    def areas(self):
+        """The counties and states the map draws as areas, under the same filters and day."""
+        self.form.is_valid()
+        return self.filter_queryset(area_jurisdictions())
+
+    def narrows(self) -> bool:
+        """Whether a filter other than the day leaves places out (the map then draws every
+        place it keeps, instead of the national view's largest few)."""
+        return any(name != "as_of" for name, _, _ in self.active())

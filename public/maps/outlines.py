@@ -1,26 +1,39 @@
-"""Projected state outlines for the SVG map, decoded from us-atlas TopoJSON.
+"""Projected state and county outlines for the SVG map, from the Census boundaries us-atlas ships.
 
-``states()`` decodes ``data/states-10m.json``, projects every state (plus DC and
-Puerto Rico) with :func:`public.maps.projection.project`'s insets, simplifies the
-borders and returns SVG path data and polygon rings in canvas pixels. The work
-is done once per process and cached.
+One TopoJSON file, ``cities/data/counties-10m.json`` (the file ``import_counties`` reads), holds
+both the counties and the states, on one shared set of arcs. Each arc is projected in its inset
+with :mod:`public.maps.projection` and simplified once, so a state border and the edges of the
+counties along it are the very same points: no gap or sliver between the two layers, however far
+the reader zooms. Decoding and stitching are ``cities.counties.topojson``'s.
+
+Everything is computed once per process and per level of detail, then cached: a few tenths of
+a second for the first map a process draws.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from enum import Enum
 from typing import NamedTuple
 
+from cities.counties.census import DATA_FILE
+from cities.counties.topojson import decode_arcs, geometry_polygons, load_topology
+
+from .geometry import (
+    Ring,
+    bounding_box,
+    clip_ring,
+    ray_crossings,
+    ring_area,
+    rounded,
+    simplify,
+    svg_path,
+)
 from .projection import HEIGHT, INSETS, WIDTH, Inset, Point, Rectangle
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-STATES_TOPOJSON = DATA_DIR / "states-10m.json"
-STATES_ALBERS_TOPOJSON = DATA_DIR / "states-albers-10m.json"
+TOPOJSON = DATA_FILE
 
 USPS_BY_FIPS: dict[str, str] = {
     "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT",
@@ -36,15 +49,18 @@ USPS_BY_FIPS: dict[str, str] = {
 INSET_BY_USPS: dict[str, str] = {"AK": "alaska", "HI": "hawaii", "PR": "puerto_rico"}
 DEFAULT_INSET = "lower48"
 
-# Douglas-Peucker tolerance, in pixels, applied to each TopoJSON arc once, so
-# that neighbouring states keep identical shared borders (no gaps or slivers).
-SIMPLIFY_TOLERANCE_PX = 0.35
-# Islands smaller than this (in square pixels) are invisible at 975 px wide;
-# a state's largest ring is always kept, so DC survives.
-MIN_RING_AREA_PX = 1.0
-COORDINATE_DECIMALS = 1
+# Islands smaller than this (in square pixels) are invisible at 975 px wide; a shape's largest
+# ring is always kept, so DC and the smallest Virginia cities survive. Small enough that no
+# piece of a state is left without the county that covers it.
+MIN_RING_AREA_PX = 0.25
 
-Ring = tuple[Point, ...]
+
+class Detail(Enum):
+    """How closely outlines follow the boundary: the Douglas-Peucker tolerance, in pixels of
+    the 975 px canvas, applied to each arc once."""
+
+    FULL = 0.35  # the map page, which a reader can zoom into
+    SMALL = 1.0  # the home page's small map, drawn about 640 px wide: a third fewer bytes
 
 
 class Frame(NamedTuple):
@@ -57,12 +73,12 @@ class Frame(NamedTuple):
 
 
 @dataclass(frozen=True)
-class StateShape:
-    """A state (or DC, or Puerto Rico) projected onto the map canvas.
+class Shape:
+    """A state (or DC, or Puerto Rico) or a county equivalent, projected onto the map canvas.
 
-    ``path`` is SVG path data; ``rings`` are the same polygons as tuples of
-    (x, y) points (holes included, to be tested with the even-odd rule);
-    ``bbox`` is (x0, y0, x1, y1) around all rings.
+    ``fips`` is the Census code (2 digits for a state, 5 for a county); ``path`` is SVG path
+    data; ``rings`` are the same polygons as tuples of (x, y) points (holes included, to be
+    tested with the even-odd rule); ``bbox`` is (x0, y0, x1, y1) around all rings.
     """
 
     fips: str
@@ -79,180 +95,19 @@ class StateShape:
             return False
         inside = False
         for ring in self.rings:
-            if _ray_crossings(ring, x, y) % 2:
+            if ray_crossings(ring, x, y) % 2:
                 inside = not inside
         return inside
 
 
-def load_topology(path: Path = STATES_TOPOJSON) -> dict:
-    """Return the parsed TopoJSON document stored at ``path``."""
-    with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def decode_arcs(topology: dict) -> list[list[Point]]:
-    """Return the topology's arcs as lists of absolute (x, y) positions.
-
-    Quantized topologies store each arc as integer deltas from the previous
-    position; the ``transform`` scales and translates them back.
-    """
-    transform = topology.get("transform")
-    if transform is None:
-        return [[(float(x), float(y)) for x, y, *_ in arc] for arc in topology["arcs"]]
-    scale_x, scale_y = transform["scale"]
-    offset_x, offset_y = transform["translate"]
-    arcs = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        positions = []
-        for dx, dy, *_ in arc:
-            x += dx
-            y += dy
-            positions.append((x * scale_x + offset_x, y * scale_y + offset_y))
-        arcs.append(positions)
-    return arcs
-
-
-def geometry_polygons(geometry: dict) -> list[list[list[int]]]:
-    """Return a Polygon or MultiPolygon geometry as polygons of rings of arc indexes."""
-    if geometry["type"] == "Polygon":
-        return [geometry["arcs"]]
-    if geometry["type"] == "MultiPolygon":
-        return geometry["arcs"]
-    return []
-
-
-def stitch_ring(arc_indexes: Sequence[int], arcs: Sequence[Sequence[Point]]) -> list[Point]:
-    """Return the closed ring made by joining the arcs; a negative index ``~i`` means arc i reversed."""
-    ring: list[Point] = []
-    for index in arc_indexes:
-        points = list(arcs[index]) if index >= 0 else list(reversed(arcs[~index]))
-        if ring:
-            # Consecutive arcs share their junction point.
-            ring.pop()
-        ring.extend(points)
-    return ring
-
-
-def _ray_crossings(ring: Ring, x: float, y: float) -> int:
-    """Return how many ring edges a ray from (x, y) towards +x crosses."""
-    crossings = 0
-    previous_x, previous_y = ring[-1]
-    for current_x, current_y in ring:
-        if (current_y > y) != (previous_y > y):
-            edge_x = current_x + (y - current_y) * (previous_x - current_x) / (
-                previous_y - current_y
-            )
-            if x < edge_x:
-                crossings += 1
-        previous_x, previous_y = current_x, current_y
-    return crossings
-
-
-def _distance_to_segment(point: Point, start: Point, end: Point) -> float:
-    """Return the distance from ``point`` to the segment ``start``-``end``."""
-    dx, dy = end[0] - start[0], end[1] - start[1]
-    length_squared = dx * dx + dy * dy
-    if length_squared == 0:
-        return math.dist(point, start)
-    t = ((point[0] - start[0]) * dx + (point[1] - start[1]) * dy) / length_squared
-    t = max(0.0, min(1.0, t))
-    return math.dist(point, (start[0] + t * dx, start[1] + t * dy))
-
-
-def simplify(points: Sequence[Point], tolerance: float) -> list[Point]:
-    """Return ``points`` simplified with Douglas-Peucker, always keeping both ends."""
-    if len(points) < 3:
-        return list(points)
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        first, last = stack.pop()
-        farthest, farthest_distance = 0, tolerance
-        for index in range(first + 1, last):
-            distance = _distance_to_segment(points[index], points[first], points[last])
-            if distance > farthest_distance:
-                farthest, farthest_distance = index, distance
-        if farthest:
-            keep[farthest] = True
-            stack.append((first, farthest))
-            stack.append((farthest, last))
-    return [point for point, kept in zip(points, keep, strict=True) if kept]
-
-
-def clip_ring(ring: Sequence[Point], rectangle: Rectangle) -> list[Point]:
-    """Return the part of a closed ring inside ``rectangle`` (Sutherland-Hodgman)."""
-    x0, y0, x1, y1 = rectangle
-    edges = (
-        (lambda p: p[0] >= x0, lambda a, b: _cross_x(a, b, x0)),
-        (lambda p: p[0] <= x1, lambda a, b: _cross_x(a, b, x1)),
-        (lambda p: p[1] >= y0, lambda a, b: _cross_y(a, b, y0)),
-        (lambda p: p[1] <= y1, lambda a, b: _cross_y(a, b, y1)),
-    )
-    output = list(ring)
-    for inside, intersect in edges:
-        if not output:
-            break
-        if all(inside(point) for point in output):
-            continue
-        points, output = output, []
-        previous = points[-1]
-        for current in points:
-            if inside(current):
-                if not inside(previous):
-                    output.append(intersect(previous, current))
-                output.append(current)
-            elif inside(previous):
-                output.append(intersect(previous, current))
-            previous = current
-    return output
-
-
-def _cross_x(a: Point, b: Point, x: float) -> Point:
-    return x, a[1] + (b[1] - a[1]) * (x - a[0]) / (b[0] - a[0])
-
-
-def _cross_y(a: Point, b: Point, y: float) -> Point:
-    return a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]), y
-
-
-def ring_area(ring: Sequence[Point]) -> float:
-    """Return the unsigned area of a ring, in square pixels (shoelace formula)."""
-    twice_area = 0.0
-    previous_x, previous_y = ring[-1]
-    for x, y in ring:
-        twice_area += previous_x * y - x * previous_y
-        previous_x, previous_y = x, y
-    return abs(twice_area) / 2
-
-
-def _rounded(ring: Iterable[Point]) -> Ring:
-    """Return the ring rounded for SVG output, without repeated or closing duplicate points."""
-    rounded: list[Point] = []
-    for x, y in ring:
-        point = (round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS))
-        if not rounded or point != rounded[-1]:
-            rounded.append(point)
-    while len(rounded) > 1 and rounded[0] == rounded[-1]:
-        rounded.pop()
-    return tuple(rounded)
-
-
-def _format_number(value: float) -> str:
-    text = f"{value:.{COORDINATE_DECIMALS}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def svg_path(rings: Iterable[Ring]) -> str:
-    """Return SVG path data drawing each ring as a closed subpath."""
-    parts = []
-    for ring in rings:
-        coordinates = [f"{_format_number(x)},{_format_number(y)}" for x, y in ring]
-        parts.append(f"M{coordinates[0]}L{' '.join(coordinates[1:])}Z")
-    return "".join(parts)
+def _inset_name(fips: str) -> str | None:
+    """The inset a state or county is drawn in, by the first two digits of its code; None for
+    the territories the map does not draw (American Samoa, Guam, the Northern Marianas, the
+    Virgin Islands)."""
+    usps = USPS_BY_FIPS.get(fips[:2])
+    if usps is None:
+        return None
+    return INSET_BY_USPS.get(usps, DEFAULT_INSET)
 
 
 def _visible_rectangle(inset: Inset) -> Rectangle:
@@ -261,94 +116,139 @@ def _visible_rectangle(inset: Inset) -> Rectangle:
     return max(x0, 0.0), max(y0, 0.0), min(x1, float(WIDTH)), min(y1, float(HEIGHT))
 
 
-def _bounding_box(rings: Iterable[Ring]) -> Rectangle:
-    xs = [x for ring in rings for x, _ in ring]
-    ys = [y for ring in rings for _, y in ring]
-    return min(xs), min(ys), max(xs), max(ys)
+def _arc_indexes(geometry: dict) -> Iterable[int]:
+    """Every arc a Polygon or MultiPolygon geometry uses, as a non-negative index."""
+    if geometry["type"] == "Polygon":
+        polygons = [geometry["arcs"]]
+    elif geometry["type"] == "MultiPolygon":
+        polygons = geometry["arcs"]
+    else:
+        return
+    for polygon in polygons:
+        for ring in polygon:
+            for index in ring:
+                yield index if index >= 0 else ~index
 
 
-def _arc_insets(geometries: Iterable[dict]) -> dict[int, str]:
-    """Return, for every arc a mapped state uses, the name of the inset it is drawn in."""
-    inset_by_arc: dict[int, str] = {}
-    for geometry in geometries:
-        usps = USPS_BY_FIPS.get(geometry["id"])
-        if usps is None:
-            continue
-        inset_name = INSET_BY_USPS.get(usps, DEFAULT_INSET)
-        for polygon in geometry_polygons(geometry):
-            for arc_indexes in polygon:
-                for index in arc_indexes:
-                    arc = index if index >= 0 else ~index
-                    if inset_by_arc.setdefault(arc, inset_name) != inset_name:
-                        raise ValueError(f"arc {arc} is shared by two insets")
-    return inset_by_arc
-
-
-def _project_arcs(
-    lonlat_arcs: Sequence[Sequence[Point]], inset_by_arc: dict[int, str]
-) -> list[list[Point]]:
-    """Return each arc projected (unclipped) in its inset and simplified; unused arcs are empty."""
-    projected_arcs = []
-    for index, arc in enumerate(lonlat_arcs):
-        inset_name = inset_by_arc.get(index)
-        if inset_name is None:
-            projected_arcs.append([])
-            continue
-        projection = INSETS[inset_name].projection
-        projected = [projection(lon, lat) for lon, lat in arc]
-        projected_arcs.append(simplify(projected, SIMPLIFY_TOLERANCE_PX))
-    return projected_arcs
+class _Atlas(NamedTuple):
+    geometries: dict[str, list[dict]]  # "states" and "counties", as the file has them
+    arcs: tuple[tuple[Point, ...], ...]  # projected, not yet simplified
 
 
 @functools.cache
-def _state_shapes() -> tuple[StateShape, ...]:
-    """Return every mapped state's shape, sorted by USPS code."""
-    topology = load_topology()
-    geometries = topology["objects"]["states"]["geometries"]
-    lonlat_arcs = decode_arcs(topology)
-    inset_by_arc = _arc_insets(geometries)
-    projected_arcs = _project_arcs(lonlat_arcs, inset_by_arc)
+def _atlas() -> _Atlas:
+    """The file's state and county geometries, and each arc projected (unclipped) in the inset
+    of the shapes that use it; unused arcs are empty. Raises ValueError if two insets would
+    share an arc. The parsed file itself is not kept."""
+    topology = load_topology(TOPOJSON)
+    geometries = {name: topology["objects"][name]["geometries"] for name in ("states", "counties")}
+    inset_by_arc: dict[int, str] = {}
+    for group in geometries.values():
+        for geometry in group:
+            inset_name = _inset_name(geometry["id"])
+            if inset_name is None:
+                continue
+            for arc in _arc_indexes(geometry):
+                if inset_by_arc.setdefault(arc, inset_name) != inset_name:
+                    raise ValueError(f"arc {arc} is shared by two insets")
+    projected = []
+    for index, arc in enumerate(decode_arcs(topology)):
+        inset_name = inset_by_arc.get(index)
+        if inset_name is None:
+            projected.append(())
+            continue
+        projection = INSETS[inset_name].projection
+        projected.append(tuple(projection(lon, lat) for lon, lat in arc))
+    return _Atlas(geometries, tuple(projected))
 
+
+@functools.cache
+def _simplified_arcs(detail: Detail) -> tuple[list[Point], ...]:
+    return tuple(simplify(arc, detail.value) for arc in _atlas().arcs)
+
+
+def _shape(geometry: dict, arcs: Sequence[Sequence[Point]], usps: str, name: str) -> Shape | None:
+    """The geometry's rings, clipped to its inset, rounded, without specks; None if nothing of
+    it is left on the canvas."""
+    visible = _visible_rectangle(INSETS[_inset_name(geometry["id"])])
+    rings = []
+    for polygon in geometry_polygons(geometry, arcs):
+        for closed_ring in polygon:
+            ring = rounded(clip_ring(closed_ring, visible))
+            if len(ring) >= 3:
+                rings.append(ring)
+    if not rings:
+        return None
+    largest = max(rings, key=ring_area)
+    rings = [ring for ring in rings if ring is largest or ring_area(ring) >= MIN_RING_AREA_PX]
+    return Shape(
+        fips=geometry["id"],
+        usps=usps,
+        name=name,
+        path=svg_path(rings),
+        rings=tuple(rings),
+        bbox=bounding_box(rings),
+    )
+
+
+@functools.cache
+def _state_shapes(detail: Detail) -> tuple[Shape, ...]:
+    """Every mapped state's shape, sorted by USPS code."""
+    arcs = _simplified_arcs(detail)
     shapes = []
-    for geometry in geometries:
+    for geometry in _atlas().geometries["states"]:
         usps = USPS_BY_FIPS.get(geometry["id"])
         if usps is None:
             continue
-        visible = _visible_rectangle(INSETS[INSET_BY_USPS.get(usps, DEFAULT_INSET)])
-        rings = []
-        for polygon in geometry_polygons(geometry):
-            for arc_indexes in polygon:
-                ring = _rounded(clip_ring(stitch_ring(arc_indexes, projected_arcs), visible))
-                if len(ring) >= 3:
-                    rings.append(ring)
-        if not rings:
-            continue
-        largest = max(rings, key=ring_area)
-        rings = [ring for ring in rings if ring is largest or ring_area(ring) >= MIN_RING_AREA_PX]
-        shapes.append(
-            StateShape(
-                fips=geometry["id"],
-                usps=usps,
-                name=geometry["properties"]["name"],
-                path=svg_path(rings),
-                rings=tuple(rings),
-                bbox=_bounding_box(rings),
-            )
-        )
+        shape = _shape(geometry, arcs, usps, geometry["properties"]["name"])
+        if shape is not None:
+            shapes.append(shape)
     return tuple(sorted(shapes, key=lambda shape: shape.usps))
 
 
-def states() -> list[StateShape]:
+@functools.cache
+def _county_shapes(detail: Detail) -> tuple[Shape, ...]:
+    """Every mapped county equivalent's shape, sorted by its 5-digit code."""
+    arcs = _simplified_arcs(detail)
+    shapes = []
+    for geometry in _atlas().geometries["counties"]:
+        usps = USPS_BY_FIPS.get(geometry["id"][:2])
+        if usps is None:
+            continue
+        shape = _shape(geometry, arcs, usps, geometry["properties"]["name"])
+        if shape is not None:
+            shapes.append(shape)
+    return tuple(sorted(shapes, key=lambda shape: shape.fips))
+
+
+def states(detail: Detail = Detail.FULL) -> list[Shape]:
     """Return the shapes of the 50 states, DC and Puerto Rico, sorted by USPS code."""
-    return list(_state_shapes())
+    return list(_state_shapes(detail))
+
+
+def counties(detail: Detail = Detail.FULL) -> list[Shape]:
+    """Return the shapes of the county equivalents of the mapped states (3,200 or so, including
+    DC's and Puerto Rico's municipios), sorted by their 5-digit FIPS code."""
+    return list(_county_shapes(detail))
+
+
+@functools.cache
+def county_fips() -> frozenset[str]:
+    """The 5-digit codes of the counties the map draws."""
+    return frozenset(shape.fips for shape in _county_shapes(Detail.FULL))
 
 
 def state_containing(x: float, y: float) -> str | None:
     """Return the USPS code of the state whose outline contains canvas point (x, y), or None."""
-    for shape in _state_shapes():
+    for shape in _state_shapes(Detail.FULL):
         if shape.contains(x, y):
             return shape.usps
     return None
+
+
+def state_boxes() -> dict[str, Rectangle]:
+    """{USPS code: (x0, y0, x1, y1)} around each mapped state's outline."""
+    return {shape.usps: shape.bbox for shape in _state_shapes(Detail.FULL)}
 
 
 def inset_frames() -> dict[str, Frame]:

@@ -8,13 +8,16 @@ from django.utils import timezone
 from cities.models import Jurisdiction
 from public.filter_errors import filter_errors
 
+from .drawing import draw
 from .filters import EARLIEST_AS_OF, MapFilter
 from .geojson import feature_collection
 from .stances import stance_change_dates, with_published_records
-from .svg import VIEW_BOX, map_data, render_markers, render_outlines, render_symbols
 
-# Above this many markers the page links to the list and the GeoJSON instead of tabling them.
+# Above this many rows the page links to the list and the GeoJSON instead of tabling them.
 TABLE_MAX_ROWS = 300
+# The national view (no filter but the day) draws the most populous places only: at 975 px
+# across, more would bury the counties and one another. A filter or a state draws them all.
+NATIONAL_MARKERS = 250
 GEOJSON_CONTENT_TYPE = "application/geo+json"
 
 
@@ -42,10 +45,12 @@ def neighbouring_changes(
 
 
 def map_page(request):
-    """The map of /cities/'s filtered jurisdictions, by stance as of a day.
+    """The map of /cities/'s filtered jurisdictions, by stance as of a day: counties and states
+    as areas, the other places as markers, zoomed into the states chosen.
 
-    A bounded number of queries whatever the number of jurisdictions: the markers (one), the
-    stance change dates (one), one per facet and the event choices of the form.
+    A bounded number of queries whatever the number of jurisdictions: the markers (one, and
+    one to count those not drawn at the national view), the areas (one), the stance change
+    dates (one), one per facet and the event choices of the form.
     """
     filterset = MapFilter(request.GET, queryset=map_queryset(), request=request)
     today = timezone.localdate()
@@ -54,7 +59,6 @@ def map_page(request):
         "form": filterset.form,
         "today": today,
         "earliest": EARLIEST_AS_OF,
-        "view_box": VIEW_BOX,
     }
     if not filterset.is_valid():
         context |= {"errors": filter_errors(filterset.form), "facets": filterset.facet_list()}
@@ -62,7 +66,14 @@ def map_page(request):
 
     as_of = filterset.as_of_day()
     jurisdictions = filterset.qs
-    data = map_data(jurisdictions, sort=filterset.sort)
+    drawing = draw(
+        places=jurisdictions,
+        areas=filterset.areas(),
+        sort=filterset.sort,
+        limit=None if filterset.narrows() else NATIONAL_MARKERS,
+        selected_states=filterset.selected_values("state"),
+    )
+    markers, coloured = drawing.places.markers, drawing.areas.coloured
     shown_day = as_of or today
     previous_change, next_change = neighbouring_changes(
         stance_change_dates(jurisdictions), shown_day, today
@@ -73,17 +84,15 @@ def map_page(request):
         "facets": filterset.facet_list(),
         "chips": filterset.chips(request.GET),
         "carried": [(k, v) for k, values in request.GET.lists() if k != "as_of" for v in values],
-        "map": data,
-        "legend": data.legend(),
+        "map": drawing,
         "as_of": as_of,
         "shown_day": shown_day,
         "previous_change": previous_change,
         "next_change": next_change,
-        "outlines": render_outlines(),
-        "selected_states": sorted(filterset.selected_values("state")),
-        "symbols": render_symbols(prefix="m"),
-        "markers": render_markers(data.markers, prefix="m"),
-        "table": data.markers if len(data.markers) <= TABLE_MAX_ROWS else None,
+        # At the national view the list, not a table of the largest few, stands in for them.
+        "table": None if drawing.places.thinned or len(markers) > TABLE_MAX_ROWS else markers,
+        "area_table": coloured if len(coloured) <= TABLE_MAX_ROWS else None,
+        "state_table": drawing.areas.by_state(),
         "table_max_rows": TABLE_MAX_ROWS,
         "list_url": _with_query(reverse("cities:list"), without_as_of.urlencode()),
         "geojson_url": _with_query(reverse("maps:geojson"), request.GET.urlencode()),

@@ -3,35 +3,37 @@
 from django import template
 from django.urls import reverse
 
+from public.maps.areas import area_jurisdictions
+from public.maps.drawing import draw
+from public.maps.outlines import Detail
 from public.maps.stances import with_published_records, with_stance_on
-from public.maps.svg import VIEW_BOX, map_data, render_markers, render_outlines, render_symbols
 
 register = template.Library()
 
-SMALL_MARKER_SIZE = 16
+# The small map is about 640 px wide: fewer markers than the map page's national view, each
+# drawn larger on the canvas so that it is about as large on screen.
+SMALL_MAP_MARKERS = 100
+SMALL_MARKER_SIZE = 14
 
 
 @register.inclusion_tag("maps/_small_map.html")
-def us_map(jurisdictions=None, *, small: bool = True, map_id: str = "home-map"):
-    """The map of `jurisdictions` (default: every one with published records), current stances.
+def us_map(jurisdictions=None, *, map_id: str = "home-map"):
+    """The country today: counties and states by their current stance, and the most populous
+    places with published records (`jurisdictions`, default all) as markers.
 
-    One query. Each marker links to its place; the legend counts each stance and the figure
-    links to the full map at /map/. Only places with published records are drawn.
+    Three queries (markers, the count of those not drawn, areas). The outlines are the
+    coarser ones (Detail.SMALL), a third lighter. The figure links to the full map at /map/.
     """
     from cities.models import Jurisdiction
 
     queryset = Jurisdiction.objects.all() if jurisdictions is None else jurisdictions
-    data = map_data(with_stance_on(with_published_records(queryset), None))
-    prefix = "h" if small else "m"
-    return {
-        "map": data,
-        "legend": data.legend(),
-        "view_box": VIEW_BOX,
-        "outlines": render_outlines(),
-        "symbols": render_symbols(prefix=prefix, size=SMALL_MARKER_SIZE if small else 10),
-        "markers": render_markers(data.markers, prefix=prefix),
-        "marker_count": len(data.markers),
-        "map_id": map_id,
-        "small": small,
-        "map_url": reverse("maps:map"),
-    }
+    drawing = draw(
+        places=with_stance_on(with_published_records(queryset), None),
+        areas=with_stance_on(area_jurisdictions(), None),
+        limit=SMALL_MAP_MARKERS,
+        detail=Detail.SMALL,
+        prefix="h",
+        map_id=map_id,
+        marker_size=SMALL_MARKER_SIZE,
+    )
+    return {"map": drawing, "small": True, "map_url": reverse("maps:map")}

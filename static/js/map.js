@@ -37,7 +37,7 @@
       tip.hidden = true;
     }
     function markerOf(event) {
-      var link = event.target.closest && event.target.closest(".map-markers a");
+      var link = event.target.closest && event.target.closest(".map-markers a, .map-areas a");
       return link && canvas.contains(link) ? link : null;
     }
     canvas.addEventListener("mouseover", function (event) {
@@ -68,9 +68,11 @@
       var zoom = home.w / view.w;
       svg.setAttribute("viewBox", [view.x, view.y, view.w, view.h].join(" "));
       // Markers grow more slowly than the map, so a crowded area opens up as you zoom in.
-      var scale = 1 / Math.sqrt(zoom);
+      var scale = zoom > 1 ? 1 / Math.sqrt(zoom) : 1;
+      // A custom property, not the transform attribute: map.css also enlarges the markers on
+      // narrow screens, and a CSS transform would override the attribute.
       symbols.forEach(function (symbol) {
-        symbol.setAttribute("transform", zoom > 1 ? "scale(" + scale.toFixed(3) + ")" : "");
+        symbol.style.setProperty("--mk-zoom", scale.toFixed(3));
       });
       hideTip();
     }

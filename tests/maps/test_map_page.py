@@ -17,7 +17,7 @@ from tests.factories import (
     StatementFactory,
 )
 
-from .helpers import legend_counts, markers
+from .helpers import FORM_QUERIES, NARROWED_MAP_QUERIES, legend_counts, markers
 
 pytestmark = pytest.mark.django_db
 
@@ -111,13 +111,17 @@ def test_each_stance_has_its_own_shape_and_colour_and_the_legend_counts_them(cli
     assert drawn["springfield-il"].stance == "unknown"
     # The symbols the markers use: a distinct path (shape) and class (colour) for each stance.
     symbols = {code: html.split(f'id="m-{code}" ', 1)[1].split("/>", 1)[0] for code in "rlcu"}
-    assert 'class="mk mk--refuses"' in symbols["r"] and "a" in symbols["r"]  # arcs: a circle
-    assert 'class="mk mk--limited"' in symbols["l"] and "h" in symbols["l"]  # square
-    assert 'class="mk mk--cooperates"' in symbols["c"]
-    assert 'class="mk mk--unknown"' in symbols["u"]
+    assert (
+        'class="mk mk--refuses mk-symbol"' in symbols["r"] and "a" in symbols["r"]
+    )  # arcs: a circle
+    assert 'class="mk mk--limited mk-symbol"' in symbols["l"] and "h" in symbols["l"]  # square
+    assert 'class="mk mk--cooperates mk-symbol"' in symbols["c"]
+    assert 'class="mk mk--unknown mk-symbol"' in symbols["u"]
     assert len({s.split('d="')[1] for s in symbols.values()}) == 4
     assert legend_counts(response) == {"refuses": 1, "limited": 1, "cooperates": 1, "unknown": 1}
-    assert 'Refuses cooperation <span class="map-legend__shape-name">(circle)' in html
+    assert (
+        'Refuses cooperation <span class="map-legend__shape-name">(diagonal lines, circle)' in html
+    )
 
 
 def test_a_marker_names_the_place_its_state_stance_and_latest_statement(client, places):
@@ -135,7 +139,7 @@ def test_markers_are_focusable_links_to_the_place_page(client, places):
 
     assert '<a href="/cities/chicago-il/"><title>' in html
     assert client.get("/cities/chicago-il/").status_code == 200
-    assert "Skip the map’s 4 place links" in html
+    assert "Skip the map’s 4 links" in html
 
 
 @pytest.mark.parametrize(
@@ -241,7 +245,7 @@ def test_the_map_links_to_the_same_places_as_a_list_and_as_geojson(client, place
     assert 'href="/cities/?state=IL"' in html
     assert 'href="/map/data.geojson?state=IL&amp;as_of=2018-01-01"' in html
     # The text alternative: a table of what the map shows, with that day's and today's stance.
-    table = html.split('<table class="map-table">', 1)[1].split("</table>", 1)[0]
+    table = html.split('<table class="map-table map-table--places">', 1)[1].split("</table>", 1)[0]
     assert table.count("<tr>") == 1 + 2  # header + Chicago and Springfield
     assert "Stance today" in table and "changed" in table
 
@@ -260,11 +264,11 @@ def test_the_map_takes_a_bounded_number_of_queries(client, django_assert_max_num
         stance(jurisdiction, "refuses", JAN_2017)
     event = EventFactory()
 
-    # Markers, change dates, four facets, the selected event.
-    with django_assert_max_num_queries(8):
+    # The selected event is one more query.
+    with django_assert_max_num_queries(NARROWED_MAP_QUERIES + FORM_QUERIES + 1):
         response = client.get(MAP, {"as_of": "2018-01-01", "event": event.slug})
     assert response.status_code == 200
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(NARROWED_MAP_QUERIES + FORM_QUERIES):
         response = client.get(MAP, {"state": "IL"})
     assert len(markers(response)) == count
 

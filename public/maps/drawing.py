@@ -1,0 +1,192 @@
+"""One map, put together: which part of the country it shows, its areas and markers, its legend.
+
+`draw()` is what the map page and the home page's small map share; templates/maps/_svg.html
+and _legend.html render the `Drawing` it returns.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString
+
+from .areas import AreaData, area_data
+from .markers import MapData, map_data
+from .outlines import Detail, state_boxes
+from .projection import HEIGHT, WIDTH
+from .svg import (
+    HATCH_BY_LEVEL,
+    LEVELS,
+    MARKER_SIZE,
+    SHAPE_BY_LEVEL,
+    render_areas,
+    render_borders,
+    render_counties,
+    render_markers,
+    render_outlines,
+    render_symbols,
+    shape_path,
+)
+
+# Room left around a state the map zooms into, as a share of its size.
+ZOOM_MARGIN = 0.06
+LEGEND_SYMBOL_SIZE = 14
+
+
+@dataclass(frozen=True)
+class ViewBox:
+    """The part of the 975 x 610 canvas shown, in canvas pixels, always in the canvas's shape."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    def __str__(self) -> str:
+        return f"{self.x:g} {self.y:g} {self.width:g} {self.height:g}"
+
+    @property
+    def zoom(self) -> float:
+        return WIDTH / self.width
+
+    @property
+    def is_whole(self) -> bool:
+        return self.width >= WIDTH
+
+
+WHOLE = ViewBox(0, 0, WIDTH, HEIGHT)
+
+
+def view_box_for(usps_codes: Iterable[str]) -> ViewBox:
+    """The view around the given states (the whole map when none is drawn): their outlines'
+    bounding box with a margin, widened to the canvas's proportions and kept on it."""
+    boxes = state_boxes()
+    chosen = [boxes[code] for code in usps_codes if code in boxes]
+    if not chosen:
+        return WHOLE
+    x0 = min(box[0] for box in chosen)
+    y0 = min(box[1] for box in chosen)
+    x1 = max(box[2] for box in chosen)
+    y1 = max(box[3] for box in chosen)
+    margin = ZOOM_MARGIN * max(x1 - x0, y1 - y0)
+    width = x1 - x0 + 2 * margin
+    height = y1 - y0 + 2 * margin
+    width = max(width, height * WIDTH / HEIGHT)
+    if width >= WIDTH:
+        return WHOLE
+    height = width * HEIGHT / WIDTH
+    x = min(max((x0 + x1 - width) / 2, 0), WIDTH - width)
+    y = min(max((y0 + y1 - height) / 2, 0), HEIGHT - height)
+    return ViewBox(round(x, 1), round(y, 1), round(width, 1), round(height, 1))
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    """One stance: its marker shape, its area hatching, and how many of each layer have it."""
+
+    level: str
+    label: str
+    shape: str
+    hatch: str
+    path: str
+    places: int
+    counties: int
+    states: int
+
+
+@dataclass
+class Drawing:
+    """Everything a map template needs, rendered on first use."""
+
+    places: MapData
+    areas: AreaData
+    view_box: ViewBox
+    detail: Detail
+    prefix: str
+    map_id: str
+    selected_states: list[str]
+    marker_size: float = MARKER_SIZE
+
+    @functools.cached_property
+    def legend(self) -> list[LegendRow]:
+        return [
+            LegendRow(
+                level=level.value,
+                label=level.label,
+                shape=SHAPE_BY_LEVEL[level],
+                hatch=HATCH_BY_LEVEL[level],
+                path=shape_path(SHAPE_BY_LEVEL[level], LEGEND_SYMBOL_SIZE),
+                places=self.places.counts.get(level, 0),
+                counties=self.areas.county_counts.get(level, 0),
+                states=self.areas.state_counts.get(level, 0),
+            )
+            for level in LEVELS
+        ]
+
+    @property
+    def link_count(self) -> int:
+        """The links in the map: markers and coloured areas."""
+        return len(self.places.markers) + len(self.areas.coloured)
+
+    @property
+    def symbols(self) -> SafeString:
+        # Zoomed into a state, markers keep their size on screen, so its places spread apart.
+        size = self.marker_size / self.view_box.zoom
+        return render_symbols(prefix=self.prefix, size=round(size, 2))
+
+    @property
+    def outlines(self) -> SafeString:
+        return render_outlines(self.detail)
+
+    @property
+    def state_areas(self) -> SafeString:
+        return render_areas(self.areas.states)
+
+    @property
+    def counties(self) -> SafeString:
+        return render_counties(self.detail)
+
+    @property
+    def county_areas(self) -> SafeString:
+        return render_areas(self.areas.counties)
+
+    @property
+    def borders(self) -> SafeString:
+        return render_borders(self.detail)
+
+    @property
+    def markers(self) -> SafeString:
+        return render_markers(self.places.markers, prefix=self.prefix)
+
+
+def draw(
+    *,
+    places: QuerySet,
+    areas: QuerySet,
+    sort=None,
+    limit: int | None = None,
+    selected_states: Iterable[str] = (),
+    detail: Detail = Detail.FULL,
+    prefix: str = "m",
+    map_id: str = "us-map",
+    marker_size: float = MARKER_SIZE,
+) -> Drawing:
+    """The map of `places` (markers) and `areas` (counties and states), both annotated with
+    `map_stance`. Without a `limit` every place is drawn; with one, the most populous few.
+    Zoomed into `selected_states` when given; `marker_size` in canvas pixels at the national
+    view. Two queries, three with a limit.
+    """
+    selected = sorted(selected_states)
+    return Drawing(
+        places=map_data(places, sort=sort, limit=limit),
+        areas=area_data(areas),
+        view_box=view_box_for(selected),
+        detail=detail,
+        prefix=prefix,
+        map_id=map_id,
+        selected_states=selected,
+        marker_size=marker_size,
+    )
