@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from tracker.admin_history import VersionedHistoryAdmin
+from tracker.admin_pending import PendingChangeAdminMixin, ReviewedInlineMixin
 from tracker.imports.admin import TrackerImportExportMixin
 
 from . import admin_places  # noqa: F401  (registers PlaceAdmin, the place autocomplete)
@@ -33,7 +34,7 @@ def state_filter(lookup: str):
     return StateFilter
 
 
-class AgencyInline(admin.TabularInline):
+class AgencyInline(ReviewedInlineMixin, admin.TabularInline):
     model = Agency
     form = AgencyForm
     extra = 0
@@ -41,7 +42,7 @@ class AgencyInline(admin.TabularInline):
     show_change_link = True
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(ReviewedInlineMixin, admin.TabularInline):
     model = Role
     form = RoleForm
     extra = 0
@@ -50,7 +51,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
+class JurisdictionAdmin(PendingChangeAdminMixin, TrackerImportExportMixin, VersionedHistoryAdmin):
     resource_classes = [JurisdictionResource]
     form = JurisdictionForm
     list_display = ["name", "state", "level", "stance_level", "population", "slug"]
@@ -81,8 +82,9 @@ class JurisdictionAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
+class AgencyAdmin(PendingChangeAdminMixin, TrackerImportExportMixin, VersionedHistoryAdmin):
     resource_classes = [AgencyResource]
+    form = AgencyForm
     list_display = ["name", "kind", "jurisdiction"]
     list_filter = ["kind", state_filter("jurisdiction__state")]
     search_fields = ["name", "jurisdiction__name"]
@@ -91,7 +93,7 @@ class AgencyAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
+class OfficialAdmin(PendingChangeAdminMixin, TrackerImportExportMixin, VersionedHistoryAdmin):
     resource_classes = [OfficialResource]
     form = OfficialForm
     list_display = ["name", "slug", "current_roles"]
@@ -110,7 +112,7 @@ class OfficialAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
+class RoleAdmin(PendingChangeAdminMixin, TrackerImportExportMixin, VersionedHistoryAdmin):
     resource_classes = [RoleResource]
     form = RoleForm
     list_display = ["official", "title", "jurisdiction", "agency", "started_on", "ended_on"]

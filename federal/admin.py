@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from cities.admin import state_filter
 from tracker.admin_history import VersionedHistoryAdmin
+from tracker.admin_pending import PendingChangeAdminMixin
 from tracker.forms import VersionedFormMixin
 
 from .models import Agreement, Designation, Listing, ListSnapshot, ReviewItem, ReviewKind
@@ -167,7 +168,7 @@ class DesignationForm(VersionedFormMixin, forms.ModelForm):
 
 
 @admin.register(Designation)
-class DesignationAdmin(VersionedHistoryAdmin):
+class DesignationAdmin(PendingChangeAdminMixin, VersionedHistoryAdmin):
     form = DesignationForm
     list_display = [
         "jurisdiction",

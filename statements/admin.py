@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -7,9 +8,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy
 
 from cities.admin import state_filter
 from tracker.admin_history import VersionedHistoryAdmin
+from tracker.admin_pending import PendingChangeAdminMixin
 from tracker.imports.admin import TrackerImportExportMixin
 
 from . import (
@@ -21,7 +24,39 @@ from .models import Event, Source, Stance, Statement, Status
 from .resources import SourceResource, StanceResource, StatementResource
 
 
-class CuratedAdmin(VersionedHistoryAdmin):
+class KeptOnRecordMixin:
+    """What readers have seen is never erased: deleting a published or retracted claim, or a
+    source one cites, is answered with why and what to do instead (the records' querysets say
+    it; the services and the model's guard refuse it whatever the path)."""
+
+    actions = ["delete_selected"]
+
+    def erasure_refusals(self, records) -> list[str]:
+        return self.model.objects.filter(pk__in=[r.pk for r in records]).erasure_refusals()
+
+    def delete_view(self, request, object_id, extra_context=None):
+        record = self.get_object(request, unquote(object_id))
+        if record is not None and self.has_delete_permission(request, record):
+            refusals = self.erasure_refusals([record])
+            if refusals:
+                self.message_user(request, " ".join(refusals), messages.ERROR)
+                return HttpResponseRedirect(self._url("change", record.pk))
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(
+        permissions=["delete"],
+        description=gettext_lazy("Delete selected %(verbose_name_plural)s"),
+    )
+    def delete_selected(self, request, queryset):
+        """Django's delete action, refused whole, saying why, if it would erase a record kept."""
+        refusals = self.erasure_refusals(queryset)
+        if refusals:
+            self.message_user(request, "Nothing was deleted. " + " ".join(refusals), messages.ERROR)
+            return None
+        return django_delete_selected(self, request, queryset)
+
+
+class CuratedAdmin(KeptOnRecordMixin, VersionedHistoryAdmin):
     """Records who created and last changed a record, and runs the review workflow through the
     services: Contributors add and edit drafts; Editors also publish, unpublish, correct (an edit
     of a published record, with a public note) and retract; nobody edits a retracted record."""
@@ -217,7 +252,7 @@ class StatementAdmin(TrackerImportExportMixin, CuratedAdmin):
     autocomplete_fields = ["official", "agency", "jurisdiction", "sources", "event"]
     list_select_related = ["official", "agency", "jurisdiction"]
     date_hierarchy = "said_on"
-    actions = ["publish", "unpublish", "retract", "reinstate"]
+    actions = ["publish", "unpublish", "retract", "reinstate", "delete_selected"]
     fieldsets = [
         ("Who and where", {"fields": ["official", "agency", "jurisdiction"]}),
         (
@@ -271,6 +306,13 @@ class StatementAdmin(TrackerImportExportMixin, CuratedAdmin):
     def correct_record(self, obj, changes, note, by):
         services.statement_correct(statement=obj, changes=changes, note=note, by=by)
 
+    def delete_model(self, request, obj):
+        services.statement_delete(statement=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for statement in queryset:
+            services.statement_delete(statement=statement, by=request.user)
+
     def retract_records(self, records, reason, by) -> int:
         return services.statements_retract(statements=records, reason=reason, by=by)
 
@@ -286,7 +328,7 @@ class StanceAdmin(TrackerImportExportMixin, CuratedAdmin):
     # An agency's name on the list includes its jurisdiction's.
     list_select_related = ["jurisdiction", "agency__jurisdiction"]
     date_hierarchy = "effective_from"
-    actions = ["publish", "unpublish", "retract", "reinstate"]
+    actions = ["publish", "unpublish", "retract", "reinstate", "delete_selected"]
     fieldsets = [
         (None, {"fields": ["jurisdiction", "agency", "level", ("effective_from", "ended_on")]}),
         ("Practices, where a source says so", {"fields": list(Stance.PRACTICE_FIELDS)}),
@@ -340,7 +382,9 @@ class StanceAdmin(TrackerImportExportMixin, CuratedAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
+class SourceAdmin(
+    PendingChangeAdminMixin, KeptOnRecordMixin, TrackerImportExportMixin, VersionedHistoryAdmin
+):
     resource_classes = [SourceResource]
     form = SourceForm
     list_display = ["publisher", "title", "published_on", "url", "cited_in"]
@@ -349,10 +393,18 @@ class SourceAdmin(TrackerImportExportMixin, VersionedHistoryAdmin):
     autocomplete_fields = ["cited_in"]
     list_select_related = ["cited_in__cited_in"]
     date_hierarchy = "published_on"
+    actions = ["delete_selected"]
+
+    def delete_model(self, request, obj):
+        services.source_delete(source=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for source in queryset:
+            services.source_delete(source=source, by=request.user)
 
 
 @admin.register(Event)
-class EventAdmin(VersionedHistoryAdmin):
+class EventAdmin(PendingChangeAdminMixin, VersionedHistoryAdmin):
     form = EventForm
     list_display = ["name", "starts_on", "ends_on", "slug"]
     search_fields = ["name", "description", "slug"]

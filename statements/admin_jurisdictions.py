@@ -5,6 +5,8 @@ module, one layer up, registers it again with the stance inline, saving stances 
 """
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from cities.admin import JurisdictionAdmin
 from cities.models import Jurisdiction
@@ -14,11 +16,27 @@ from .forms import StanceForm
 from .models import Stance, Status
 
 
+class StanceInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        """A published or retracted stance ticked for deletion is refused, saying to retract it
+        instead: nothing on the page is saved."""
+        super().clean()
+        ticked = [
+            form.instance.pk
+            for form in self.forms
+            if form.instance.pk and self.can_delete and self._should_delete_form(form)
+        ]
+        refusals = Stance.objects.filter(pk__in=ticked).erasure_refusals() if ticked else []
+        if refusals:
+            raise ValidationError(" ".join(refusals))
+
+
 class StanceInline(admin.StackedInline):
     """Stances edited on their jurisdiction's page; publishing goes through the Stance admin."""
 
     model = Stance
     form = StanceForm
+    formset = StanceInlineFormSet
     extra = 0
     fk_name = "jurisdiction"
     autocomplete_fields = ["agency", "sources", "announced_by"]

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
 from django.db.models import (
@@ -12,6 +14,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import formats
 
 from cities.models import Role
 from tracker.models import Status
@@ -23,9 +26,67 @@ HEADLINE_ORDER = ("-effective_from", F("agency").asc(nulls_first=True), "-id")
 SQLITE_SEARCH_MAX_WORDS = 12
 
 
+# Claims listed by name in a refusal; more are counted.
+NAMED_CLAIMS = 10
+
+
+class ErasureRefused(models.ProtectedError):
+    """A deletion of what readers have seen: a published or retracted claim, or a source one
+    cites. The message says why, for the person who asked.
+
+    Raised inside the deletion's transaction: a caller that goes on using the database after
+    catching it wraps the deletion in its own `transaction.atomic()`.
+    """
+
+    def __str__(self):
+        # Not ProtectedError's (message, records) pair: naming a record can need a query.
+        return self.args[0]
+
+
+def claim_label(claim) -> str:
+    """How a refusal names a claim: “statement #12 (Chicago, 21 Jun 2019)”, “stance #3
+    (Chicago, from 1 Jul 2019)”."""
+    kind = claim._meta.verbose_name
+    if hasattr(claim, "said_on"):
+        when = formats.date_format(claim.said_on, "j M Y")
+    else:
+        when = "from " + formats.date_format(claim.effective_from, "j M Y")
+    return f"{kind} #{claim.pk} ({claim.jurisdiction.name}, {when})"
+
+
+def _listed(labels: list[str]) -> str:
+    named = labels[:NAMED_CLAIMS]
+    if len(labels) > NAMED_CLAIMS:
+        named.append(f"{len(labels) - NAMED_CLAIMS} more")
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+
+
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def public(self):
+        """Published and retracted records: what readers have seen, kept for good."""
+        return self.filter(status__in=[Status.PUBLISHED, Status.RETRACTED])
+
+    def erasure_refusals(self) -> list[str]:
+        """Why each published or retracted record among these cannot be deleted, one sentence
+        each, in id order; empty when all are drafts. One query."""
+        refusals = []
+        for claim in self.public().select_related("jurisdiction").order_by("pk"):
+            kind = claim._meta.verbose_name
+            name = claim_label(claim)
+            if claim.status == Status.PUBLISHED:
+                refusals.append(
+                    f"{name[0].upper()}{name[1:]} is published: a published {kind} is "
+                    "retracted, never deleted. Retract it instead; its permalink then says why."
+                )
+            else:
+                refusals.append(
+                    f"{name[0].upper()}{name[1:]} is retracted: it stays on record for its "
+                    "permalink and is never deleted."
+                )
+        return refusals
 
     def _cited_sources(self) -> Prefetch:
         """The record's sources with the source citing each (the Source model is reached through
@@ -139,6 +200,51 @@ class SourceQuerySet(models.QuerySet):
         return self.select_related("cited_in").order_by(
             F("published_on").desc(nulls_last=True), "publisher", "pk"
         )
+
+    def cited_by_public_claims(self) -> dict[int, list]:
+        """{source id: the published and retracted statements, then stances, citing it} for
+        these sources; sources no such claim cites are left out. Two queries.
+
+        The claim models are reached through the relations, since models.py imports this module.
+        """
+        cited = defaultdict(list)
+        for relation in ("statements", "stances"):
+            claims = self.model._meta.get_field(relation).related_model.objects
+            for claim in (
+                claims.public()
+                .filter(sources__in=self)
+                .annotate(cited_source=F("sources"))
+                .select_related("jurisdiction")
+                .order_by("pk")
+            ):
+                cited[claim.cited_source].append(claim)
+        return dict(cited)
+
+    def erasure_refusals(self) -> list[str]:
+        """Why each of these sources that a published or retracted claim cites cannot be
+        deleted, naming those claims; empty when none is cited so. Three queries."""
+        cited = self.cited_by_public_claims()
+        refusals = []
+        for source in self.filter(pk__in=cited).select_related("cited_in").order_by("pk"):
+            claims = _listed([claim_label(claim) for claim in cited[source.pk]])
+            refusals.append(
+                f"“{source}” cannot be deleted: cited by {claims}. A source stays on record "
+                "while a published or retracted claim cites it; correct each published claim "
+                "to cite another source first."
+            )
+        return refusals
+
+
+def refuse_erasing(sender, instance, **kwargs):
+    """Refuse to delete a published or retracted claim, or a source one cites (ErasureRefused).
+
+    Every way of deleting (an instance, a queryset, a cascade) sends pre_delete for each record,
+    inside the deletion's transaction: this holds whatever path the deletion took. One to
+    three queries per record deleted.
+    """
+    refusals = sender._default_manager.filter(pk=instance.pk).erasure_refusals()
+    if refusals:
+        raise ErasureRefused(" ".join(refusals), [instance])
 
 
 class EventQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cities.models import Jurisdiction, StanceLevel
 
-from .models import Correction, Stance, Statement, Status
+from .models import Correction, Source, Stance, Statement, Status
 
 
 class PublishError(ValidationError):
@@ -123,14 +123,39 @@ def stance_save(*, stance: Stance, by=None) -> Stance:
     return stance
 
 
+# Deleting: only drafts. What readers have seen is retracted, never erased, and keeps its sources.
+
+
+def _refuse_erasing(queryset) -> None:
+    refusals = queryset.erasure_refusals()
+    if refusals:
+        raise WorkflowError(" ".join(refusals))
+
+
 @transaction.atomic
 def stance_delete(*, stance: Stance, by=None) -> None:
-    """Delete a stance; if it was current, the one it had ended becomes current again."""
-    if stance.is_published:
-        stance_unpublish(stance=stance, by=by)
-    jurisdiction = stance.jurisdiction
+    """Delete a draft stance. A published or retracted one is refused (WorkflowError, saying to
+    retract it instead), as the model's own guard would. Two or three queries."""
+    _refuse_erasing(Stance.objects.filter(pk=stance.pk))
+    stance._history_user = by
     stance.delete()
-    jurisdiction_refresh_stance(jurisdiction=jurisdiction)
+
+
+@transaction.atomic
+def statement_delete(*, statement: Statement, by=None) -> None:
+    """Delete a draft statement; a published or retracted one is refused (WorkflowError)."""
+    _refuse_erasing(Statement.objects.filter(pk=statement.pk))
+    statement._history_user = by
+    statement.delete()
+
+
+@transaction.atomic
+def source_delete(*, source: Source, by=None) -> None:
+    """Delete a source no published or retracted claim cites; otherwise WorkflowError, naming
+    the claims that cite it. Four to six queries."""
+    _refuse_erasing(Source.objects.filter(pk=source.pk))
+    source._history_user = by
+    source.delete()
 
 
 def _unsourced_error(kind: str, pks) -> PublishError:

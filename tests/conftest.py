@@ -4,6 +4,7 @@ import shutil
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from pytest_factoryboy import register
 
 from tests import factories
 
@@ -13,14 +14,43 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 
 
+# Each registered factory gives two fixtures: `jurisdiction_factory` (the class) and
+# `jurisdiction` (one saved record), and so on for each model.
+REGISTERED_FACTORIES = (
+    factories.JurisdictionFactory,
+    factories.AgencyFactory,
+    factories.OfficialFactory,
+    factories.RoleFactory,
+    factories.SourceFactory,
+    factories.EventFactory,
+    factories.StatementFactory,
+    factories.StanceFactory,
+)
+for factory_class in REGISTERED_FACTORIES:
+    register(factory_class)
+
+FACTORY_FIXTURES = frozenset(
+    name
+    for factory_class in REGISTERED_FACTORIES
+    for name in (
+        factory_class._meta.model._meta.model_name,
+        f"{factory_class._meta.model._meta.model_name}_factory",
+    )
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests skip on SQLite; browser tests skip without Chromium, except in CI."""
+    """PostgreSQL-only tests skip on SQLite; browser tests skip without Chromium, except in CI;
+    a test that takes a factory fixture gets the database."""
     from django.db import connection
 
     on_postgres = connection.vendor == "postgresql"
     have_chromium = shutil.which(CHROMIUM) is not None
     in_ci = os.environ.get("CI", "").lower() == "true"
     for item in items:
+        # pytest-factoryboy's fixtures do not ask for `db`; the ones they replaced did.
+        if item.get_closest_marker("django_db") is None and _uses_factories(item):
+            item.add_marker(pytest.mark.django_db)
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
         # In CI a missing browser must fail the run, so the tests run and fail at launch.
@@ -28,6 +58,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(
                 pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
             )
+
+
+def _uses_factories(item) -> bool:
+    parametrized = item.callspec.params if hasattr(item, "callspec") else {}
+    requested = set(getattr(item, "fixturenames", ())) - set(parametrized)
+    return not FACTORY_FIXTURES.isdisjoint(requested)
 
 
 @pytest.fixture(autouse=True)
@@ -84,43 +120,3 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-@pytest.fixture
-def jurisdiction_factory(db):
-    return factories.JurisdictionFactory
-
-
-@pytest.fixture
-def agency_factory(db):
-    return factories.AgencyFactory
-
-
-@pytest.fixture
-def official_factory(db):
-    return factories.OfficialFactory
-
-
-@pytest.fixture
-def role_factory(db):
-    return factories.RoleFactory
-
-
-@pytest.fixture
-def source_factory(db):
-    return factories.SourceFactory
-
-
-@pytest.fixture
-def event_factory(db):
-    return factories.EventFactory
-
-
-@pytest.fixture
-def statement_factory(db):
-    return factories.StatementFactory
-
-
-@pytest.fixture
-def stance_factory(db):
-    return factories.StanceFactory

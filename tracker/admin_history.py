@@ -26,6 +26,11 @@ class VersionedHistoryAdmin(SimpleHistoryAdmin):
     deleted_records_template = "admin/deleted_records.html"
     object_history_list_template = "admin/history_list.html"
 
+    def saved_directly(self, request) -> bool:
+        """Whether this request's save wrote the record (PendingChangeAdminMixin says no when a
+        contributor's save became a proposal waiting for an editor)."""
+        return True
+
     # Conflict-safe edits --------------------------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):
@@ -118,7 +123,11 @@ class VersionedHistoryAdmin(SimpleHistoryAdmin):
                 request, object_id, version_id, extra_context
             ),
         )
-        if request.method == "POST" and response.status_code == 302:
+        if (
+            request.method == "POST"
+            and response.status_code == 302
+            and self.saved_directly(request)
+        ):
             when = formats.date_format(timezone.localtime(row.history_date), "DATETIME_FORMAT")
             self.message_user(request, f"Reverted “{current}” to its version of {when}.")
         return response

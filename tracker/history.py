@@ -39,12 +39,13 @@ def history_manager(model):
     return getattr(model, model._meta.simple_history_manager_attribute)
 
 
-def _display(model, name: str, value) -> str:
-    """A field's value as the admin shows it: choice labels, related records by name."""
+def display(model, name: str, value) -> str:
+    """A field's value as the admin shows it: choice labels, related records by name, a
+    many-to-many relation (a list of ids) as the names of its records."""
     field = model._meta.get_field(name)
     if field.many_to_many:
         related = field.related_model
-        ids = [row[field.m2m_reverse_field_name()] for row in value or []]
+        ids = list(value or [])
         names = [label(record) for record in related._base_manager.filter(pk__in=ids)]
         missing = len(set(ids)) - len(names)
         if missing:
@@ -60,6 +61,41 @@ def _display(model, name: str, value) -> str:
         record = field.related_model._base_manager.filter(pk=value).first()
         return label(record) if record else f"#{value} (deleted)"
     return str(formats.localize(value))
+
+
+def _display(model, name: str, value) -> str:
+    """`display` of a value from a historical row's diff, whose many-to-many relation is a
+    list of through rows."""
+    field = model._meta.get_field(name)
+    if field.many_to_many:
+        value = [row[field.m2m_reverse_field_name()] for row in value or []]
+    return display(model, name, value)
+
+
+def value_changes(model, before: dict, after: dict) -> list[FieldChange]:
+    """The fields whose value differs from `before` to `after` ({field name: value}, a
+    many-to-many relation as a list of ids), labelled and displayed, in `after`'s order."""
+    changes = []
+    for name, new in after.items():
+        old = before.get(name)
+        if _comparable(model, name, old) == _comparable(model, name, new):
+            continue
+        field = model._meta.get_field(name)
+        changes.append(
+            FieldChange(
+                field=str(field.verbose_name).capitalize(),
+                old=display(model, name, old),
+                new=display(model, name, new),
+            )
+        )
+    return changes
+
+
+def _comparable(model, name: str, value):
+    # Empty is empty, whether stored as "", NULL or no relation at all.
+    if model._meta.get_field(name).many_to_many:
+        return sorted(value or []) or None
+    return None if value == "" else value
 
 
 def field_changes(newer, older) -> list[FieldChange]:
@@ -86,32 +122,57 @@ def _who(row) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def conflict_message(record, opened_version: int) -> str:
-    """What was saved to `record` since its `opened_version`: who, when, each field's new value."""
+@dataclass(frozen=True)
+class SavedSince:
+    """What was saved to a record after a given version: by whom, when last, which fields."""
+
+    who: list[str]
+    when: str
+    changes: list[FieldChange]
+
+    def sentence(self, noun: str, opener: str = "you") -> str:
+        """The saving in words: “Ann saved this source at …, after you opened it. They changed …”."""
+        text = (
+            f"{' and '.join(self.who)} saved this {noun} at {self.when}, after {opener} opened it."
+        )
+        if self.changes:
+            text += " They changed " + "; ".join(
+                f"{c.field} from “{c.old}” to “{c.new}”" for c in self.changes
+            )
+            text += "."
+        return text
+
+
+def saved_since(record, opened_version: int) -> SavedSince | None:
+    """Who saved `record` after its `opened_version`, when, and what they changed; None when
+    no history says so. Two queries and one per related record named."""
     rows = list(
         history_manager(type(record))
         .filter(**{type(record)._meta.pk.attname: record.pk})
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )
-    newest = rows[0] if rows else None
+    if not rows:
+        return None
+    newest = rows[0]
     base = next((row for row in rows if row.version == opened_version), None)
-    noun = type(record)._meta.verbose_name
-    if newest is None:
-        return f"This {noun} was saved by someone else after you opened it."
     later = [row for row in rows if row.version > opened_version]
-    who = sorted({_who(row) for row in later}) or [_who(newest)]
-    when = formats.date_format(timezone.localtime(newest.history_date), "DATETIME_FORMAT")
-    text = f"Not saved: {' and '.join(who)} saved this {noun} at {when}, after you opened it."
-    changes = field_changes(newest, base) if base is not None else []
-    if changes:
-        text += " They changed " + "; ".join(
-            f"{c.field} from “{c.old}” to “{c.new}”" for c in changes
-        )
-        text += "."
+    return SavedSince(
+        who=sorted({_who(row) for row in later}) or [_who(newest)],
+        when=formats.date_format(timezone.localtime(newest.history_date), "DATETIME_FORMAT"),
+        changes=field_changes(newest, base) if base is not None else [],
+    )
+
+
+def conflict_message(record, opened_version: int) -> str:
+    """What was saved to `record` since its `opened_version`: who, when, each field's new value."""
+    noun = type(record)._meta.verbose_name
+    since = saved_since(record, opened_version)
+    if since is None:
+        return f"This {noun} was saved by someone else after you opened it."
     return (
-        text + " Your values are still in the form below. Save again to replace theirs with "
-        "yours, or reload the page to start from theirs."
+        f"Not saved: {since.sentence(noun)} Your values are still in the form below. Save "
+        "again to replace theirs with yours, or reload the page to start from theirs."
     )
 
 
@@ -222,25 +283,37 @@ class RestoreError(Exception):
     pass
 
 
-@transaction.atomic
-def restore_deleted(deletion, *, by=None):
-    """Re-create a deleted record from its last recorded state, with its many-to-many relations.
-
-    A statement or stance comes back as a draft, to be checked and published again. Raises
-    RestoreError, saving nothing, if a record it points to is gone or its values now clash.
-    """
+def restore_refusal(deletion) -> str:
+    """Why the record deleted by historical row `deletion` cannot come back (it exists again,
+    or a record it points to is gone), as a sentence; empty when it can. Three to five queries."""
     model = deletion.instance_type
     pk = model._meta.pk.attname
     if model._base_manager.filter(pk=getattr(deletion, pk)).exists():
-        raise RestoreError(f"This {model._meta.verbose_name} exists again; nothing to restore.")
+        return f"This {model._meta.verbose_name} exists again; nothing to restore."
+    state = last_state_before(deletion) or deletion
+    problems = missing_related(state.instance) + missing_related_m2m(state)
+    if not problems:
+        return ""
+    return (
+        f"“{label(state.instance)}” cannot be restored: {'; '.join(problems)}. Restore "
+        f"{'that record' if len(problems) == 1 else 'those records'} first."
+    )
+
+
+@transaction.atomic
+def restore_deleted(deletion, *, by=None, reason: str = "Restored after deletion"):
+    """Re-create a deleted record from its last recorded state, with its many-to-many relations.
+
+    A statement or stance comes back as a draft, to be checked and published again. The
+    history records `by` as the author and `reason` as the change's reason. Raises
+    RestoreError, saving nothing, if a record it points to is gone or its values now clash.
+    """
+    refusal = restore_refusal(deletion)
+    if refusal:
+        raise RestoreError(refusal)
+    model = deletion.instance_type
     state = last_state_before(deletion) or deletion
     instance = state.instance
-    problems = missing_related(instance) + missing_related_m2m(state)
-    if problems:
-        raise RestoreError(
-            f"“{label(instance)}” cannot be restored: {'; '.join(problems)}. Restore "
-            f"{'that record' if len(problems) == 1 else 'those records'} first."
-        )
     instance.prepare_restored()
     if hasattr(instance, "updated_by_id"):
         instance.updated_by = by
@@ -252,7 +325,7 @@ def restore_deleted(deletion, *, by=None):
             f"“{label(instance)}” cannot be restored: {' '.join(error.messages)}"
         ) from error
     instance._history_user = by
-    instance._change_reason = "Restored after deletion"
+    instance._change_reason = reason
     instance._state.adding = True
     try:
         with transaction.atomic():

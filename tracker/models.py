@@ -109,3 +109,7 @@ class CuratedModel(TimeStampedModel):
         self.status = Status.DRAFT
         self.retracted_at = None
         self.retraction_reason = ""
+
+
+# Defined in its own module (with its services); imported here so Django loads it with the models.
+from .pending import PendingChange  # noqa: E402, F401

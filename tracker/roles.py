@@ -9,18 +9,29 @@ from django.db.models import Q
 
 from .apps import DATA_APPS
 
+# Importing the module defines PendingChange: TrackerConfig.ready() imports this one.
+from .pending import REVIEW_PERMISSION
+
 PUBLISH_CODENAMES = ("publish_statement", "publish_stance")
+REVIEW_CODENAME = REVIEW_PERMISSION.split(".")[1]
 
 
 def role_permissions() -> dict[str, Q]:
     curated = Q(content_type__app_label__in=DATA_APPS)
+    pending = Q(content_type__app_label="tracker", content_type__model="pendingchange")
+    # Everyone sees proposals (contributors only their own: PendingChangeAdmin); reviewing them
+    # is what lets a save be written at once.
+    see_proposals = pending & Q(codename="view_pendingchange")
+    review = pending & Q(codename__in=["view_pendingchange", REVIEW_CODENAME])
     return {
-        # Contributors create and edit drafts; they neither publish nor delete.
-        "Contributors": curated
-        & ~Q(codename__in=PUBLISH_CODENAMES)
-        & ~Q(codename__startswith="delete_"),
-        "Editors": curated,
-        "Administrators": curated | Q(content_type__app_label="auth"),
+        # Contributors create and edit drafts and propose changes to everything else; they
+        # neither publish, nor approve, nor delete.
+        "Contributors": (
+            curated & ~Q(codename__in=PUBLISH_CODENAMES) & ~Q(codename__startswith="delete_")
+        )
+        | see_proposals,
+        "Editors": curated | review,
+        "Administrators": curated | review | Q(content_type__app_label="auth"),
     }
 
 

@@ -328,9 +328,10 @@ def post_data_from(response) -> dict:
     return data
 
 
-def test_deleting_the_current_stance_on_the_jurisdictions_page_reopens_the_previous_one(
+def test_a_published_stance_ticked_for_deletion_on_the_jurisdictions_page_is_kept(
     editor_client,
 ):
+    """Published claims are retracted, never erased: the inline's delete box cannot erase one."""
     gotham = JurisdictionFactory(name="Gotham", state="NJ", slug="gotham-nj")
     first = services.stance_publish(stance=StanceFactory(jurisdiction=gotham, level="limited"))
     second = services.stance_publish(
@@ -341,13 +342,13 @@ def test_deleting_the_current_stance_on_the_jurisdictions_page_reopens_the_previ
     index = next(i for i in range(2) if data[f"stances-{i}-id"] == str(second.pk))
     data[f"stances-{index}-DELETE"] = "on"
 
-    response = editor_client.post(change, data)
+    response = editor_client.post(change, data, follow=True)
 
-    assert response.status_code == 302
-    assert not Stance.objects.filter(pk=second.pk).exists()
+    assert response.status_code < 500
+    assert Stance.objects.filter(pk=second.pk, status="published").exists()
     first.refresh_from_db()
-    assert first.ended_on is None
-    assert Jurisdiction.objects.get(pk=gotham.pk).stance_level == "limited"
+    assert first.ended_on == datetime.date(2019, 7, 1)
+    assert Jurisdiction.objects.get(pk=gotham.pk).stance_level == "refuses"
 
 
 def test_changing_a_published_stance_on_the_jurisdictions_page_moves_the_headline(

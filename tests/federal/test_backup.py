@@ -8,8 +8,8 @@ from django.core.management import call_command
 
 from federal.models import Agreement, Designation, Listing, ReviewItem
 from federal.services import designations_import
-from tests.backup.test_dataset import empty_the_database, snapshot
 from tests.federal.conftest import row, run_import
+from tests.tracker.backup.test_dataset import empty_the_database, snapshot
 
 pytestmark = pytest.mark.django_db
 

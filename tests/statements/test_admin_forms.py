@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
-from django.contrib.messages import get_messages
-from django.urls import reverse
 
 from cities.models import Jurisdiction
 from statements import services
 from statements.models import Event, Source, Stance, Statement, Status
+from tests.admin_helpers import admin_url, messages_of
 from tests.factories import (
     AgencyFactory,
     EventFactory,
@@ -22,17 +21,9 @@ from tests.factories import (
 JUNE_21 = datetime.date(2019, 6, 21)
 
 
-def admin_url(model, page, *args):
-    return reverse(f"admin:statements_{model._meta.model_name}_{page}", args=args)
-
-
 def errors_on(response, field: str) -> list[str]:
     assert response.status_code == 200, response.status_code
     return response.context["adminform"].form.errors.get(field, [])
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 # Statements
@@ -252,13 +243,18 @@ def test_editing_a_published_stance_moves_the_jurisdictions_headline(editor_clie
     assert Jurisdiction.objects.get(pk=chicago.pk).stance_level == "limited"
 
 
-def test_deleting_the_current_stance_reopens_the_previous_one(editor_client, chicago):
+def test_the_current_stance_cannot_be_deleted_and_retracting_it_reopens_the_previous_one(
+    editor_client, chicago
+):
     first = services.stance_publish(stance=StanceFactory(jurisdiction=chicago, level="limited"))
     second = services.stance_publish(
         stance=StanceFactory(jurisdiction=chicago, effective_from=datetime.date(2019, 7, 1))
     )
     response = editor_client.post(admin_url(Stance, "delete", second.pk), {"post": "yes"})
-    assert response.status_code == 302
+    assert response.status_code < 500
+    assert Stance.objects.filter(pk=second.pk).exists()
+
+    services.stance_retract(stance=second, reason="Recorded for the wrong city.")
     first.refresh_from_db()
     assert first.ended_on is None
     assert Jurisdiction.objects.get(pk=chicago.pk).stance_level == "limited"

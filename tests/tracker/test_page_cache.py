@@ -3,13 +3,29 @@
 import pytest
 from django.urls import reverse
 
+from cities.models import Jurisdiction
 from statements import services
-from statements.models import Statement
+from tracker.models import Status
 
 
 @pytest.fixture
 def home():
     return reverse("cities:home")
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def a_cached_page(client, url):
+    """GET `url` twice as an anonymous reader; return the page once the cache serves it."""
+    first = client.get(url)
+    assert (first.status_code, first["X-Page-Cache"]) == (200, "miss")
+    cached = client.get(url)
+    # From here, the next GET is this stored copy unless a change invalidated it.
+    assert cached["X-Page-Cache"] == "hit"
+    assert cached.content == first.content
+    return cached
 
 
 def test_a_repeat_visit_is_served_from_the_cache_without_queries(
@@ -23,34 +39,38 @@ def test_a_repeat_visit_is_served_from_the_cache_without_queries(
     assert second.content == first.content
 
 
-def test_publishing_a_statement_invalidates_the_cached_page_at_once(
-    client, seeded, statement_factory, jurisdiction_factory
+def test_publishing_a_statement_shows_on_the_cached_page_at_once(
+    client, jurisdiction_factory, statement_factory
 ):
-    from statements.models import Status
-
     tacoma = jurisdiction_factory(name="Tacoma", state="WA", slug="tacoma-wa")
     draft = statement_factory(
         jurisdiction=tacoma, quote="Tacoma police will not join.", status=Status.DRAFT
     )
-    url = reverse("statements:detail", kwargs={"pk": draft.pk})
-    assert client.get(url).status_code == 404
-    services.statements_publish(statements=Statement.objects.filter(pk=draft.pk))
-    response = client.get(url)
-    assert response.status_code == 200
-    assert "Tacoma police will not join." in response.content.decode()
+    page = reverse("cities:detail", kwargs={"slug": "tacoma-wa"})
+    before = a_cached_page(client, page)
+    assert "No published statements from Tacoma yet." in text(before)
+    assert "Tacoma police will not join." not in text(before)
+
+    services.statements_publish(statements=[draft])
+
+    after = client.get(page)
+    assert "Tacoma police will not join." in text(after)
+    assert "No published statements from Tacoma yet." not in text(after)
+    assert after["X-Page-Cache"] == "miss"
 
 
 def test_an_edit_shows_on_the_next_request(client, seeded):
-    from cities.models import Jurisdiction
-
     page = reverse("cities:detail", kwargs={"slug": "chicago-il"})
-    client.get(page)
+    before = a_cached_page(client, page)
+    assert "Chicago (renamed in a test)" not in text(before)
+
     chicago = Jurisdiction.objects.get(slug="chicago-il")
     chicago.name = "Chicago (renamed in a test)"
     chicago.save()
-    response = client.get(page)
-    assert response["X-Page-Cache"] == "miss"
-    assert "Chicago (renamed in a test)" in response.content.decode()
+
+    after = client.get(page)
+    assert "Chicago (renamed in a test)" in text(after)
+    assert after["X-Page-Cache"] == "miss"
 
 
 def test_a_conditional_get_with_the_etag_gets_304(client, seeded, home):

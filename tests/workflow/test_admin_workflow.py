@@ -1,8 +1,7 @@
 """An editor corrects and retracts in the admin; a contributor sees published records read-only."""
 
 from statements.models import Stance, Statement, Status
-
-from .conftest import admin_url, form_data, messages_of
+from tests.admin_helpers import admin_url, form_data, messages_of
 
 
 def test_an_editor_must_say_what_a_correction_changed(client, login, published_statement):

@@ -6,9 +6,8 @@ from django.test import Client
 
 from cities.models import Jurisdiction
 from statements.models import Stance, Statement
+from tests.admin_helpers import admin_url, form_data
 from tracker.forms import VersionedFormMixin
-
-from .conftest import admin_url, form_data
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ from django.contrib.auth.models import Permission
 from cities.models import Agency, Jurisdiction
 from statements import services
 from statements.models import Event, Statement, Status
+from tests.admin_helpers import admin_url, form_data, messages_of
 from tests.factories import AgencyFactory, EventFactory, SourceFactory
-
-from .conftest import admin_url, form_data, messages_of
 
 
 def edit(client, record, **changes):
@@ -143,25 +142,26 @@ def test_a_version_citing_a_deleted_source_cannot_come_back(client, login, draft
     assert draft_statement.quote == "A draft quote."
 
 
-def test_deleted_statements_are_listed_and_restored_as_drafts_with_their_sources(
-    client, login, published_statement
+def test_a_deleted_draft_is_listed_and_restored_as_a_draft_with_its_sources(
+    client, login, draft_statement
 ):
+    # Only a draft can be deleted: a published statement is retracted instead.
     login("editor")
-    sources = list(published_statement.sources.all())
-    pk = published_statement.pk
+    sources = list(draft_statement.sources.all())
+    pk = draft_statement.pk
     client.post(admin_url(Statement, "delete", pk), {"post": "yes"})
 
     listing = client.get(admin_url(Statement, "deleted"))
-    assert "We will not help with these raids." in listing.content.decode()
+    assert "A draft quote." in listing.content.decode()
     [(row, label)] = listing.context["rows"]
-    assert row.id == pk and label == str(published_statement) and listing.context["can_restore"]
+    assert row.id == pk and label == str(draft_statement) and listing.context["can_restore"]
     changelist = client.get(admin_url(Statement, "changelist"))
     assert admin_url(Statement, "deleted") in changelist.content.decode()
 
     response = client.post(admin_url(Statement, "restore", row.history_id), follow=True)
 
     restored = Statement.objects.get(pk=pk)
-    assert restored.quote == "We will not help with these raids."
+    assert restored.quote == "A draft quote."
     assert restored.status == Status.DRAFT
     assert list(restored.sources.all()) == sources
     assert any("as a draft" in m for m in messages_of(response))
@@ -196,11 +196,11 @@ def test_a_restore_that_would_clash_with_a_newer_record_is_refused(client, login
     assert Jurisdiction.objects.count() == 1
 
 
-def test_restoring_needs_the_add_permission(client, django_user_model, published_statement):
+def test_restoring_needs_the_add_permission(client, django_user_model, draft_statement):
     reader = django_user_model.objects.create_user("reader", is_staff=True)
     reader.user_permissions.add(Permission.objects.get(codename="view_statement"))
     client.force_login(reader)
-    published_statement.delete()
+    draft_statement.delete()
 
     listing = client.get(admin_url(Statement, "deleted"))
     assert listing.status_code == 200 and not listing.context["can_restore"]

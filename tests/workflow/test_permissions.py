@@ -1,17 +1,19 @@
 """Who may do what in the admin, enforced on the server: each newsroom role against each action.
 
-Contributors add and edit drafts; Editors also publish, unpublish, correct, retract and delete;
-Administrators also manage users. Every refusal leaves the record as it was.
+Contributors add and edit drafts and propose changes to everything else the public sees (those
+wait for an editor); Editors also publish, unpublish, correct, retract, delete drafts and
+approve proposals; Administrators also manage users. Nobody deletes a published claim. Every
+refusal leaves the record, and the public page, as it was.
 """
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from statements.models import Statement, Status
-from tests.factories import OfficialFactory
-
-from .conftest import admin_url, messages_of
+from statements.models import Event, Source, Statement, Status
+from tests.admin_helpers import admin_url, form_data, messages_of
+from tests.factories import EventFactory, OfficialFactory
+from tracker.pending import PendingChange, PendingStatus, pending_change_propose
 
 ROLES = ["contributor", "editor", "administrator"]
 ALLOWED = {
@@ -23,7 +25,14 @@ ALLOWED = {
     "retract": {"editor", "administrator"},
     "delete": {"editor", "administrator"},
     "manage users": {"administrator"},
+    "edit a cited source": {"editor", "administrator"},
+    "add an event": {"editor", "administrator"},
+    "restore a deleted event": {"editor", "administrator"},
+    "approve a proposal": {"editor", "administrator"},
+    "delete a published statement": set(),
 }
+# How each refusal is told: a bare 403 for what the role may not even try, a message otherwise.
+REFUSALS = ("Only editors may", "waits for an editor", "Retract it instead")
 
 
 def statement_post(statement, **changes) -> dict:
@@ -113,6 +122,51 @@ def manage_users(client, draft, published):
     return response, get_user_model().objects.filter(username="newhire").exists()
 
 
+def edit_cited_source(client, draft, published):
+    source = published.sources.get()
+    url = admin_url(Source, "change", source.pk)
+    response = client.post(
+        url, {**form_data(client.get(url)), "title": "Edited title"}, follow=True
+    )
+    source.refresh_from_db()
+    return response, source.title == "Edited title"
+
+
+def add_event(client, draft, published):
+    response = client.post(
+        admin_url(Event, "add"),
+        {"name": "Operation Dawn", "slug": "operation-dawn", "starts_on": "2019-06-23"},
+        follow=True,
+    )
+    return response, Event.objects.filter(slug="operation-dawn").exists()
+
+
+def restore_event(client, draft, published):
+    event = EventFactory(slug="operation-dusk")
+    pk = event.pk
+    event.delete()
+    deletion = Event.history.get(id=pk, history_type="-")
+    response = client.post(admin_url(Event, "restore", deletion.history_id), follow=True)
+    return response, Event.objects.filter(slug="operation-dusk").exists()
+
+
+def approve_proposal(client, draft, published):
+    source = published.sources.get()
+    proposer = get_user_model().objects.create_user("proposer", is_staff=True)
+    change = pending_change_propose(
+        model=Source, values={"title": "Proposed title"}, author=proposer, record=source
+    )
+    response = client.post(admin_url(PendingChange, "change", change.pk), {"_approve": "Approve"})
+    change.refresh_from_db()
+    source.refresh_from_db()
+    return response, change.status == PendingStatus.APPROVED and source.title == "Proposed title"
+
+
+def delete_published(client, draft, published):
+    response = client.post(admin_url(Statement, "delete", published.pk), {"post": "yes"})
+    return response, not Statement.objects.filter(pk=published.pk).exists()
+
+
 ACTIONS = {
     "add draft": add_draft,
     "edit draft": edit_draft,
@@ -122,6 +176,11 @@ ACTIONS = {
     "retract": retract,
     "delete": delete,
     "manage users": manage_users,
+    "edit a cited source": edit_cited_source,
+    "add an event": add_event,
+    "restore a deleted event": restore_event,
+    "approve a proposal": approve_proposal,
+    "delete a published statement": delete_published,
 }
 
 
@@ -140,7 +199,7 @@ def test_each_role_may_do_exactly_what_its_job_needs(
     else:
         assert not happened, (role, action)
         refused = response.status_code == 403 or any(
-            "Only editors may" in m for m in messages_of(response)
+            refusal in m for m in messages_of(response) for refusal in REFUSALS
         )
         assert refused, (role, action, response.status_code, messages_of(response))
         draft_statement.refresh_from_db()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from statements import services
-from tests.factories import StanceFactory, StatementFactory
+from tests.factories import PublishedStanceFactory, StatementFactory
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -182,8 +182,8 @@ def test_the_changes_page_reads_a_bounded_number_of_queries(
         statement = StatementFactory(jurisdiction=gotham, quote=f"Quote {i}")
         services.statement_correct(statement=statement, changes={"summary": "s"}, note=f"N{i}")
         services.stance_retract(
-            stance=services.stance_publish(
-                stance=StanceFactory(jurisdiction=gotham, effective_from=f"2019-01-{i + 1:02d}")
+            stance=PublishedStanceFactory(
+                jurisdiction=gotham, effective_from=f"2019-01-{i + 1:02d}"
             ),
             reason=f"R{i}",
         )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cities.models import Jurisdiction
 from statements import services
 from statements.models import Correction, Status
-from tests.factories import SourceFactory, StanceFactory
+from tests.factories import PublishedStanceFactory, SourceFactory
 
 JULY = datetime.date(2019, 7, 15)
 
@@ -95,9 +95,7 @@ def test_a_retraction_needs_a_reason_and_a_published_record(published_statement,
 def test_retracting_the_current_stance_hands_the_headline_back_to_the_previous_one(
     gotham, published_stance
 ):
-    newer = services.stance_publish(
-        stance=StanceFactory(jurisdiction=gotham, level="cooperates", effective_from=JULY)
-    )
+    newer = PublishedStanceFactory(jurisdiction=gotham, level="cooperates", effective_from=JULY)
     assert Jurisdiction.objects.get(pk=gotham.pk).stance_level == "cooperates"
 
     services.stance_retract(stance=newer, reason="The report was about another city.")
