@@ -51,10 +51,17 @@ demo: migrate
 places: migrate
 	DEBUG=$${DEBUG:-true} $(PY) manage.py import_places
 
-# Production-style serving: gunicorn (gunicorn.conf.py) with whitenoise for static files.
+# Production-style serving: nginx (deploy/nginx.conf) buffers every request in front of gunicorn,
+# so a slow client costs a connection, never a worker.
+NGINX ?= $(shell command -v nginx || echo /usr/sbin/nginx)
 serve: migrate
 	$(PY) manage.py collectstatic --no-input --verbosity 0
-	DEBUG=$${DEBUG:-false} $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
+	mkdir -p var/nginx var/downloads
+	$(NGINX) -p $(CURDIR)/ -c deploy/nginx.conf -t -q
+	$(NGINX) -p $(CURDIR)/ -c deploy/nginx.conf
+	@echo "Serving at http://127.0.0.1:8000/ (nginx in front of gunicorn on 127.0.0.1:8001)"
+	trap '$(NGINX) -p $(CURDIR)/ -c deploy/nginx.conf -s quit' EXIT INT TERM; \
+	DEBUG=$${DEBUG:-false} PROXY_COUNT=$${PROXY_COUNT:-1} $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:8001
 
 # The README's growth plan on this one machine (deploy/cluster/): a PostgreSQL primary and its
 # streaming replica, two gunicorn app servers, nginx in front, the machine's Redis.

@@ -13,6 +13,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import models
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
 
-from tracker.cache import current_generation
+from tracker.cache import accepts_gzip, current_generation
 
 from . import downloads
 from .filter_errors import filter_errors, filter_errors_text
@@ -38,8 +39,12 @@ FACET_MODEL_OPTIONS = 30
 # starts a new generation), so a repeat of the same filters runs neither again.
 LIST_CACHE_SECONDS = 3600
 # A download of at most this many rows is built whole once, compressed and kept in the cache
-# per filters and generation; a larger one is streamed in chunks and never held in memory.
-CACHED_DOWNLOAD_ROWS = 20_000
+# per filters and generation (a few hundred KB); a larger one is streamed in chunks and never
+# held in memory. Over settings.DOWNLOAD_MAX_ROWS a download is refused (the complete files).
+CACHED_DOWNLOAD_ROWS = 2_000
+# Pages beyond this are refused with a message: an offset this deep costs a sort of every match,
+# and no reader pages this far (10,000 rows); filters or the complete files serve them better.
+MAX_PAGE = 200
 
 
 class SortFilter(django_filters.ChoiceFilter):
@@ -313,10 +318,15 @@ class ListControlsForm(forms.Form):
 
     page = forms.IntegerField(
         min_value=1,
+        max_value=MAX_PAGE,
         required=False,
         error_messages={
             "invalid": "Page must be a whole number, such as 2.",
             "min_value": "Page must be 1 or more.",
+            "max_value": (
+                f"Pages go up to {MAX_PAGE} ({MAX_PAGE * PAGE_SIZE:,} results). Narrow the list "
+                "with filters, or download the complete files (linked below the list)."
+            ),
         },
     )
     format = forms.ChoiceField(
@@ -406,6 +416,7 @@ class FacetedListView(View):
                 "result_count": paginator.count,
                 "chips": filterset.chips(self.request.GET),
             }
+        context |= self.download_context(context.get("result_count"))
         context |= self.get_extra_context()
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
@@ -430,28 +441,40 @@ class FacetedListView(View):
         pieces = ["sanctuary-tracker", self.download_kind, stem, timezone.localdate().isoformat()]
         return "-".join(p for p in pieces if p) + f".{ext}"
 
-    def download_rows(self, rows) -> Iterable:
-        return self.download_queryset(rows).iterator(chunk_size=self.download_chunk_size)
+    def download_rows(self, rows, *, count: int) -> Iterable:
+        """The rows to download in the list's order: one query and its prefetches for a result
+        of one chunk; else one query for the ordered primary keys (at most DOWNLOAD_MAX_ROWS of
+        them), then one per chunk, fetched while the response is sent."""
+        if count <= self.download_chunk_size:
+            return iter(self.download_queryset(rows))
+        ids = list(rows.values_list("pk", flat=True))
+        return downloads.rows_in_order(
+            self.download_queryset(rows), ids, chunk_size=self.download_chunk_size
+        )
+
+    def download_chunks(self, fmt: str, rows, *, count: int) -> Iterable[str]:
+        rows = self.download_rows(rows, count=count)
+        if fmt == "csv":
+            return downloads.csv_lines(rows, self.columns)
+        return downloads.json_chunks(rows, self.json_columns(), extra=self.json_extra)
 
     def download(self, fmt: str, filterset, rows):
+        """The whole filtered result as a file, or 422 before the first byte when it would
+        hold more than DOWNLOAD_MAX_ROWS rows (counted in one query, cached per filters)."""
+        count = filterset.count()
+        limit = settings.DOWNLOAD_MAX_ROWS
+        if count > limit:
+            return downloads.too_large_response(
+                self.request, kind=self.download_kind, count=count, limit=limit
+            )
         filename = self.download_filename(filterset, fmt)
-        if filterset.count() > CACHED_DOWNLOAD_ROWS:
-            if fmt == "csv":
-                return downloads.csv_response(self.download_rows(rows), self.columns, filename)
-            return downloads.json_response(
-                self.download_rows(rows), self.json_columns(), filename, extra=self.json_extra
+        if count > CACHED_DOWNLOAD_ROWS:
+            return downloads.streamed_response(
+                self.download_chunks(fmt, rows, count=count), fmt, filename
             )
 
         def build() -> bytes:
-            if fmt == "csv":
-                return downloads.compress(
-                    downloads.csv_lines(self.download_rows(rows), self.columns)
-                )
-            return downloads.compress(
-                downloads.json_chunks(
-                    self.download_rows(rows), self.json_columns(), extra=self.json_extra
-                )
-            )
+            return downloads.compress(self.download_chunks(fmt, rows, count=count))
 
         # The rows hold absolute URLs, so the host is part of what is cached.
         body = filterset.cached(f"{self.download_kind}.{fmt}@{self.request.get_host()}", build)
@@ -459,8 +482,22 @@ class FacetedListView(View):
             body,
             downloads.CSV_TYPE if fmt == "csv" else downloads.JSON_TYPE,
             filename,
-            accepts_gzip="gzip" in self.request.headers.get("Accept-Encoding", ""),
+            accepts_gzip=accepts_gzip(self.request.headers.get("Accept-Encoding", "")),
         )
+
+    def download_context(self, result_count: int | None) -> dict:
+        """What the download block shows: whether this result can be downloaded on request,
+        the limit, and the list's complete files (no query)."""
+        limit = settings.DOWNLOAD_MAX_ROWS
+        bulk = sorted(downloads.bulk_files_of(self.download_kind).values(), key=lambda f: f.name)
+        return {
+            "download_limit": limit,
+            "downloadable": result_count is not None and result_count <= limit,
+            "bulk_files": bulk,
+            "bulk_rows": bulk[0].rows if bulk else None,
+            "bulk_built_at": bulk[0].built_at if bulk else None,
+            "bulk_manifest_url": downloads.bulk_manifest_url(),
+        }
 
     def json_columns(self) -> list[Column]:
         return self.columns

@@ -75,6 +75,12 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    # Tests send many requests from one address at once; tests about rate limits turn them on.
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The manifest storage needs collectstatic; tests render templates without it.
     settings.STORAGES = {

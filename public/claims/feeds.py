@@ -101,8 +101,10 @@ class ChangesFeed(Feed):
         return f"{item.kind}: {item.title}"
 
     def item_description(self, item: changes.Change):
+        """HTML, since Atom's summary is typed html: the editor's note is escaped, so that markup
+        in it reaches the reader as text, as on the /changes/ page, not as markup to run."""
         verb = "Corrected" if item.kind == "Correction" else "Retracted"
-        return f"{verb} on {item.when:%B %-d, %Y}: {item.note}"
+        return f"{verb} on {item.when:%B %-d, %Y}: {escape(item.note)}"
 
     def item_link(self, item: changes.Change):
         return item.url

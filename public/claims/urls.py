@@ -1,5 +1,7 @@
 from django.urls import path
 
+from public.downloads import bulk_file
+
 from . import feeds, views
 
 app_name = "statements"
@@ -11,4 +13,6 @@ urlpatterns = [
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("changes/feed/", feeds.changes_feed, name="changes_feed"),
+    # The complete files, for runserver; nginx serves /downloads/ from disk in production.
+    path("downloads/<str:name>", bulk_file, name="bulk_file"),
 ]

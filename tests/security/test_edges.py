@@ -1,14 +1,19 @@
 """Bad input at the edges gets a 4xx answer quickly, never a 500 or a busy worker: oversized
-bodies, thousands of parameters, very long addresses and a flood of admin logins."""
+bodies, thousands of parameters, very long addresses and a flood of admin logins; and markup in a
+correction note reaches feed readers as text."""
 
+import html
 import time
+from types import SimpleNamespace
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 PUBLIC_LISTS = ["/", "/cities/", "/statements/", "/statements/feed/", "/map/", "/map/data.geojson"]
 
 
@@ -108,26 +113,59 @@ def test_absurd_numbers_and_dates_get_a_4xx(db, url, params):
     assert response.status_code in (400, 404), response.status_code
 
 
-def test_a_flood_of_admin_logins_is_locked_out_with_429s_quickly(db):
+def test_a_flood_of_admin_logins_over_many_usernames_meets_the_rate_limit_quickly(
+    db, monkeypatch, settings
+):
+    # Lockouts are per username and address, so a flood of guessed names locks out nobody; the
+    # login rate limit answers it instead, for that address only. The clock stands still, so
+    # that the flood falls within one minute of the limit however slow the machine.
+    import django_ratelimit.core
+
+    settings.RATELIMIT_ENABLE = True
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
     client = Client()
-    statuses = []
-    with Timer() as timer:
-        for n in range(50):
+    statuses, refusal_seconds = [], []
+    for n in range(50):
+        with Timer() as timer:
             response = client.post(
                 reverse("admin:login"),
                 {"username": f"guess{n}", "password": "letmein", "next": "/admin/"},
                 REMOTE_ADDR="198.51.100.9",
             )
-            statuses.append(response.status_code)
-    limit = settings.AXES_FAILURE_LIMIT
-    assert statuses[: limit - 1] == [200] * (limit - 1)
-    assert set(statuses[limit:]) == {429}
-    assert "Too many failed logins" in response.content.decode()
-    assert timer.seconds / 50 < 0.5
-    # Another address is not locked out by this one's flood.
+        statuses.append(response.status_code)
+        if response.status_code == 429:
+            refusal_seconds.append(timer.seconds)
+    allowed = int(settings.RATE_LIMIT_LOGINS.split("/")[0])
+    assert statuses[:allowed] == [200] * allowed
+    assert set(statuses[allowed:]) == {429}
+    assert "at most 10 login attempts a minute from one address" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 60
+    # Refused before any password is hashed: no worker time for the flood.
+    assert max(refusal_seconds) < 0.5
+    # Another address is not limited by this one's flood.
     other = client.post(
         reverse("admin:login"),
         {"username": "someone", "password": "wrong", "next": "/admin/"},
         REMOTE_ADDR="198.51.100.10",
     )
     assert other.status_code == 200
+
+
+def test_a_correction_note_reaches_feed_readers_as_text_not_markup(client, statement):
+    from statements import services
+
+    note = 'Fixed the date. <img src=x onerror="alert(1)"><script>alert(2)</script>'
+    services.statement_correct(
+        statement=statement, changes={"summary": "Corrected summary."}, note=note
+    )
+
+    feed = ElementTree.fromstring(client.get(reverse("statements:changes_feed")).content)
+    [summary] = [e.find(f"{ATOM}summary") for e in feed.iter(f"{ATOM}entry")]
+
+    # A reader unescapes the XML once and renders the summary as HTML (type="html"): what it
+    # renders must hold the note as escaped text, with no tag of its own.
+    assert summary.get("type") == "html"
+    assert "<img" not in summary.text and "<script" not in summary.text
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in summary.text
+    assert html.unescape(summary.text).endswith(note)

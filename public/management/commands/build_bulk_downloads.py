@@ -1,0 +1,124 @@
+"""manage.py build_bulk_downloads: the complete files of every published record, for /downloads/."""
+
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+
+from public import downloads
+from public.claims.views import StatementListView
+from public.places.views import JurisdictionListView
+
+# The lists whose complete files are built, as on-the-fly downloads of them with no filter.
+VIEWS = (StatementListView, JurisdictionListView)
+
+
+class SiteRequest(HttpRequest):
+    """A request for the site's public address, so the files' links are absolute, as in a
+    download made on the site (no Host header to check: the address is the operator's)."""
+
+    def __init__(self, base_url: str):
+        super().__init__()
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise CommandError(f"--base-url must look like https://example.org, not {base_url!r}.")
+        self.method = "GET"
+        self.site_scheme, self.site_host = parts.scheme, parts.netloc
+
+    def _get_scheme(self):
+        return self.site_scheme
+
+    def get_host(self):
+        return self.site_host
+
+
+class Command(BaseCommand):
+    help = (
+        "Write gzipped CSV and JSON files of every published statement and every jurisdiction, "
+        "with the columns of the site's downloads, into BULK_DOWNLOADS_ROOT (served at "
+        "/downloads/), with manifest.json (rows, sizes, dates, SHA-256) and SHA256SUMS. "
+        "Reads in chunks by primary key, in constant memory, from one consistent snapshot; "
+        "each file replaces the old one only once whole. Run it daily (cron)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--base-url",
+            default=settings.SITE_URL,
+            help="The site's public address, for the links in the files (default SITE_URL).",
+        )
+        parser.add_argument(
+            "--output", default=str(settings.BULK_DOWNLOADS_ROOT), help="Folder to write to."
+        )
+        parser.add_argument("--chunk-size", type=int, default=2000)
+
+    def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
+        request = SiteRequest(options["base_url"])
+        root = Path(options["output"])
+        root.mkdir(parents=True, exist_ok=True)
+        # The moment of the snapshot the files hold, as the manifest gives it.
+        self.built_at = timezone.now().replace(microsecond=0)
+        built = []
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # One snapshot for every chunk and file: the files agree with each other.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            for view_class in VIEWS:
+                built += self.build(view_class, request, root, chunk_size=options["chunk_size"])
+        downloads.write_manifest(root, built)
+
+    def build(self, view_class, request, root, *, chunk_size: int) -> list[downloads.BulkFile]:
+        """The list's CSV and JSON, written in one pass over its rows: one query per chunk of
+        `chunk_size` rows plus the list's prefetches."""
+        view = view_class()
+        view.setup(request)
+        kind = view.download_kind
+        filterset = view.filterset_class(QueryDict(), queryset=view.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise CommandError(f"The {kind} list refuses no filters: {filterset.errors}")
+        queryset = view.download_queryset(view.annotate(filterset.qs))
+        columns, json_columns = view.columns, view.json_columns()
+        csv_path = root / downloads.bulk_name(kind, "csv")
+        json_path = root / downloads.bulk_name(kind, "json")
+        started, rows = time.monotonic(), 0
+        with downloads.GzippedFile(csv_path) as csv_file, downloads.GzippedFile(json_path) as js:
+            csv_file.write(downloads.csv_header(columns))
+            js.write(downloads.JSON_START)
+            for row in downloads.rows_by_keyset(queryset, chunk_size=chunk_size):
+                # Each column is read once for both files (the JSON's are the CSV's first ones).
+                values = {c.name: c.get(row) for c in columns}
+                csv_file.write(downloads.csv_values_line(values.values()))
+                item = {c.name: values[c.name] for c in json_columns}
+                if view.json_extra is not None:
+                    item |= view.json_extra(row)
+                js.write((downloads.JSON_SEPARATOR if rows else "") + "\n")
+                js.write(downloads.JSON_ENCODER.encode(item))
+                rows += 1
+            js.write(downloads.JSON_END)
+        seconds = time.monotonic() - started
+        files = [
+            downloads.BulkFile(
+                name=path.name,
+                kind=kind,
+                format=fmt,
+                rows=rows,
+                bytes=written.size,
+                sha256=written.sha256,
+                built_at=self.built_at,
+            )
+            for fmt, path, written in (("csv", csv_path, csv_file), ("json", json_path, js))
+        ]
+        if self.verbosity >= 1:
+            sizes = ", ".join(f"{f.name} {f.bytes / 1e6:,.1f} MB" for f in files)
+            self.stdout.write(
+                f"{kind}: {rows:,} rows in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} "
+                f"rows/s): {sizes}"
+            )
+        return files
