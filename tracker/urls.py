@@ -21,6 +21,7 @@ urlpatterns = [
     path("favicon.ico", FaviconRedirect.as_view()),
     path("api/", include("public.api.urls")),
     path("", include("public.places.urls")),
+    path("", include("public.pages.urls")),
     path("", include("public.claims.urls")),
     path("", include("public.maps.urls")),
 ]

@@ -1,12 +1,88 @@
 """What /cities/ (and the map, which reuses this form) can filter, count and sort by."""
 
+from dataclasses import dataclass
+
 import django_filters
-from django.db.models import F
+from django.db.models import Count, F, Q
+from django.utils.choices import BaseChoiceIterator
 
 from cities.models import Jurisdiction, JurisdictionLevel, StanceLevel, State
+from federal.models import AgreementStatus
 from public.filter_errors import SORT_CHOICE_ERROR, STANCE_CHOICE_ERROR
-from public.listing import FacetedFilterSet, FacetSpec, SortFilter, search_text_filter
+from public.listing import (
+    Facet,
+    FacetedFilterSet,
+    FacetOption,
+    FacetSpec,
+    SortFilter,
+    search_text_filter,
+)
 from statements.models import Event
+
+from .querysets import designation_groups, designation_key, with_agreements, with_designations
+
+ANY_DESIGNATION, NO_DESIGNATION = "any", "none"
+NO_AGREEMENT = "none"
+AGREEMENT_CHOICES = [
+    (AgreementStatus.LISTED, "On ICE's latest list"),
+    (AgreementStatus.PENDING, "Application pending"),
+    (AgreementStatus.NO_LONGER_LISTED, "No longer listed by ICE"),
+    (NO_AGREEMENT, "None on ICE's lists"),
+]
+
+
+class DesignationChoices(BaseChoiceIterator):
+    """The designation filter's choices, read from the records the first time anything needs
+    them (one query), then kept for the request: "any", "none", each designating body
+    (`us-department-of-justice`) and each body's label (`us-department-of-justice-sanctuary-
+    jurisdiction`). `conditions` gives each choice's condition on a jurisdiction."""
+
+    def __init__(self):
+        self.loaded: list[tuple[str, str]] | None = None
+        self.conditions: dict[str, Q] = {}
+        # The label choices of a body that used one label only: the body's choice says it all.
+        self.redundant: set[str] = set()
+
+    def __deepcopy__(self, memo):
+        # The form copies its fields; the copy must share what this request already read.
+        return self
+
+    def load(self) -> list[tuple[str, str]]:
+        if self.loaded is not None:
+            return self.loaded
+        choices = [
+            (ANY_DESIGNATION, "Designated by any outside body"),
+            (NO_DESIGNATION, "Not designated"),
+        ]
+        self.conditions = {
+            ANY_DESIGNATION: with_designations(),
+            NO_DESIGNATION: ~with_designations(),
+        }
+        labels_of: dict[str, list[str]] = {}
+        for body, label in designation_groups():
+            body_key, key = designation_key(body), designation_key(body, label)
+            if body_key not in self.conditions:
+                choices.append((body_key, body))
+                self.conditions[body_key] = with_designations(designated_by=body)
+            if key not in self.conditions:
+                choices.append((key, f"{body}: “{label}”"))
+                self.conditions[key] = with_designations(designated_by=body, label=label)
+                labels_of.setdefault(body_key, []).append(key)
+        self.redundant = {keys[0] for keys in labels_of.values() if len(keys) == 1}
+        self.loaded = choices
+        return choices
+
+    def __iter__(self):
+        yield from self.load()
+
+    def __len__(self):
+        return len(self.load())
+
+
+@dataclass(frozen=True)
+class ConditionFacet:
+    """A facet whose choices are conditions on a jurisdiction (an agreement or a designation
+    exists), all counted in one query under the other filters."""
 
 
 class JurisdictionFilter(FacetedFilterSet):
@@ -35,6 +111,25 @@ class JurisdictionFilter(FacetedFilterSet):
             + "."
         },
     )
+    agreement = django_filters.ChoiceFilter(
+        choices=AGREEMENT_CHOICES,
+        method="filter_agreement",
+        label="287(g) agreement with ICE",
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a 287(g) status. Use one of: "
+            + ", ".join(value for value, _ in AGREEMENT_CHOICES)
+            + "."
+        },
+    )
+    designation = django_filters.ChoiceFilter(
+        choices=(),  # each filter set reads its own (DesignationChoices)
+        method="filter_designation",
+        label="Designated by others",
+        error_messages={
+            "invalid_choice": "No outside body's designation is called “%(value)s”. Use “any”, "
+            "“none”, or a choice listed under “Designated by others”."
+        },
+    )
     event = django_filters.ModelChoiceFilter(
         field_name="targeted_by_events",
         to_field_name="slug",
@@ -58,6 +153,8 @@ class JurisdictionFilter(FacetedFilterSet):
         "stance": FacetSpec("stance_level", show_zero=True),
         "state": FacetSpec("state"),
         "level": FacetSpec("level"),
+        "agreement": ConditionFacet(),
+        "designation": ConditionFacet(),
         "event": FacetSpec("targeted_by_events__slug", ("targeted_by_events__name",)),
     }
     sort_orders = {
@@ -71,3 +168,44 @@ class JurisdictionFilter(FacetedFilterSet):
     class Meta:
         model = Jurisdiction
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.designation_choices = DesignationChoices()
+        self.filters["designation"].extra["choices"] = self.designation_choices
+        self.agreement_conditions = {
+            status: with_agreements(status) for status in AgreementStatus.values
+        }
+        self.agreement_conditions[NO_AGREEMENT] = ~with_agreements()
+
+    def filter_agreement(self, queryset, name, value):
+        return queryset.filter(self.agreement_conditions[value])
+
+    def filter_designation(self, queryset, name, value):
+        self.designation_choices.load()
+        return queryset.filter(self.designation_choices.conditions[value])
+
+    def _facet(self, name: str, spec) -> Facet:
+        if not isinstance(spec, ConditionFacet):
+            return super()._facet(name, spec)
+        if name == "designation":
+            choices = self.designation_choices.load()
+            conditions = self.designation_choices.conditions
+        else:
+            choices, conditions = AGREEMENT_CHOICES, self.agreement_conditions
+        queryset = self.filter_queryset(self.queryset.all(), skip=name).order_by()
+        counted = queryset.aggregate(
+            **{
+                f"n{index}": Count("pk", distinct=True, filter=conditions[value])
+                for index, (value, _) in enumerate(choices)
+            }
+        )
+        selected = self.selected_values(name)
+        options = []
+        for index, (value, label) in enumerate(choices):
+            count = counted[f"n{index}"]
+            shown = count and value not in self.designation_choices.redundant
+            if value in selected or shown:
+                options.append(FacetOption(str(value), str(label), count, value in selected))
+        errors = list(self.form.errors.get(name, [])) if self.is_bound else []
+        return Facet(name, str(self.filters[name].label), False, options, errors)

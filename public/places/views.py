@@ -1,13 +1,15 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 
-from cities.models import Jurisdiction, Official, StanceLevel
-from public.downloads import source_field, source_json
-from public.listing import Column, FacetedListView
-from statements.models import Event, Source, Stance, Statement
+from cities.models import Jurisdiction, JurisdictionLevel, Official, StanceLevel
+from federal.models import AgreementStatus
+from public.listing import FacetedListView
+from statements.models import Event, Statement
 
+from . import columns as download_columns
 from .filters import JurisdictionFilter
+from .national import compare, national_figures
+from .querysets import public_jurisdictions
 
 HOME_LATEST_STATEMENTS = 5
 DETAIL_STATEMENTS = 50
@@ -43,18 +45,16 @@ def stance_chart(counts: dict[str, int]) -> dict:
 
 
 def home(request):
-    """Three queries: stance counts, latest statements, events."""
+    """Seven queries: stance counts, latest statements, events, and the national figures (four);
+    the small map adds its own."""
     counts = Jurisdiction.objects.stance_counts()
     context = {
         "chart": stance_chart(counts),
         "latest_statements": Statement.objects.for_list()[:HOME_LATEST_STATEMENTS],
         "events": list(Event.objects.order_by("-starts_on")[:3]),
+        "national": national_figures(),
     }
     return render(request, "cities/home.html", context)
-
-
-def _sources():
-    return Source.objects.for_citation()
 
 
 class JurisdictionListView(FacetedListView):
@@ -63,97 +63,61 @@ class JurisdictionListView(FacetedListView):
     download_kind = "cities"
 
     def get_queryset(self):
-        return Jurisdiction.objects.all()
+        return public_jurisdictions()
 
     def annotate(self, queryset):
         return queryset.for_list()
 
     def download_queryset(self, queryset):
-        current = (
-            Stance.objects.published()
-            .current()
-            .select_related("agency")
-            .prefetch_related(Prefetch("sources", queryset=_sources()))
-        )
-        return queryset.prefetch_related(
-            Prefetch("stances", queryset=current, to_attr="current_stances")
-        )
+        # The rows are already `for_list()`: together, `for_download()`.
+        return queryset.with_current_stances()
 
     def absolute(self, path: str) -> str:
         return self.request.build_absolute_uri(path)
 
     @property
-    def scalar_columns(self):
-        return [
-            Column("slug", lambda j: j.slug),
-            Column("name", lambda j: j.name),
-            Column("state", lambda j: j.state),
-            Column("state_name", lambda j: j.get_state_display()),
-            Column("level", lambda j: j.level),
-            Column("population", lambda j: j.population),
-            Column("latitude", lambda j: j.latitude),
-            Column("longitude", lambda j: j.longitude),
-            Column("stance", lambda j: j.stance_level),
-            Column("stance_label", lambda j: j.get_stance_level_display()),
-            Column(
-                "stance_effective_from",
-                lambda j: max((s.effective_from for s in j.current_stances), default=None),
-            ),
-            Column("statement_count", lambda j: j.statement_count),
-            Column("latest_statement_on", lambda j: j.latest_statement_on),
-            Column("url", lambda j: self.absolute(j.get_absolute_url())),
-        ]
-
-    @property
     def columns(self):
-        def joined(attr):
-            def get(j):
-                return " | ".join(source_field(s, attr) for s in _stance_sources(j))
-
-            return get
-
-        return [
-            *self.scalar_columns,
-            Column("stance_source_publishers", joined("publisher")),
-            Column("stance_source_titles", joined("title")),
-            Column("stance_source_urls", joined("url")),
-            Column("stance_source_dates", joined("published_on")),
-            Column("stance_source_archived_urls", joined("archived_url")),
-            Column("stance_source_cited_in", joined("cited_in")),
-        ]
+        return download_columns.csv_columns(self.absolute)
 
     def json_columns(self):
-        return self.scalar_columns
+        return download_columns.json_columns(self.absolute)
 
-    @staticmethod
-    def json_extra(jurisdiction) -> dict:
-        return {"stance_sources": [source_json(s) for s in _stance_sources(jurisdiction)]}
+    json_extra = staticmethod(download_columns.json_extra)
 
 
-def _stance_sources(jurisdiction) -> list:
-    """The sources of the jurisdiction's current published stances, each once (no query)."""
-    seen = {}
-    for stance in jurisdiction.current_stances:
-        for source in stance.sources.all():
-            seen.setdefault(source.pk, source)
-    return list(seen.values())
+# The order in which a place's agreements are listed: in force first, then applications, then
+# those ICE no longer lists.
+STATUS_ORDER = {
+    AgreementStatus.LISTED: 0,
+    AgreementStatus.PENDING: 1,
+    AgreementStatus.NO_LONGER_LISTED: 2,
+}
 
 
 class JurisdictionDetailView(TemplateView):
-    """Eight queries: the place, its stances with their sources and corrections, agencies, roles,
-    events, statements."""
+    """Ten queries: the place, its designations, agencies and their 287(g) agreements, its
+    stances with their sources and corrections, roles, events, statements; a state's page one
+    more (the places in it whose agencies hold an agreement)."""
 
     template_name = "cities/jurisdiction_detail.html"
 
     def get_context_data(self, **kwargs):
-        jurisdiction = get_object_or_404(Jurisdiction, slug=kwargs["slug"])
+        jurisdiction = get_object_or_404(public_jurisdictions().for_detail(), slug=kwargs["slug"])
         stances = list(jurisdiction.stances.for_timeline().select_related("announced_by", "agency"))
         statements = jurisdiction.statements.for_list()  # newest first (Meta.ordering)
-        return {
+        agencies = jurisdiction.agency_list
+        agreements = sorted(
+            (agreement for agency in agencies for agreement in agency.agreement_list),
+            key=lambda a: (STATUS_ORDER[a.status], a.agency.name, a.support_type),
+        )
+        context = {
             "jurisdiction": jurisdiction,
             "current_stances": [s for s in stances if s.is_current],
             "timeline": stances,
-            "agencies": list(jurisdiction.agencies.order_by("name")),
+            "designations": jurisdiction.designation_list,
+            "comparisons": compare(jurisdiction, jurisdiction.designation_list, agencies),
+            "agreements": agreements,
+            "agencies": agencies,
             "roles": list(
                 jurisdiction.roles.select_related("official", "agency").order_by(
                     "official__name", "-started_on"
@@ -162,6 +126,15 @@ class JurisdictionDetailView(TemplateView):
             "events": list(jurisdiction.targeted_by_events.order_by("-starts_on")),
             "statements": list(statements[:DETAIL_STATEMENTS]),
         }
+        if jurisdiction.level == JurisdictionLevel.STATE:
+            context["places_in_state_with_agreement"] = (
+                public_jurisdictions()
+                .filter(state=jurisdiction.state)
+                .exclude(pk=jurisdiction.pk)
+                .with_listed_agreement()
+                .count()
+            )
+        return context
 
 
 class OfficialDetailView(TemplateView):

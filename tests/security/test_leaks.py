@@ -172,6 +172,11 @@ FILTERS = {
         {"event": "operation-spring"},
         {"q": "zqx"},
         {"sort": "latest"},
+        {"level": "city"},
+        {"agreement": "listed"},
+        {"agreement": "none"},
+        {"designation": "any"},
+        {"designation": "none", "stance": "refuses"},
     ],
     "/statements/": [
         {},
@@ -188,6 +193,7 @@ FILTERS = {
     "/map/data.geojson": [{}, {"as_of": "2018-01-01"}, {"as_of": "2024-12-31"}],
     "/statements/feed/": [{}, {"city": "denver-co"}, {"official": "mayor-ada"}],
     "/": [{}],
+    "/methodology/": [{}],
 }
 
 
@@ -219,6 +225,7 @@ def walk_urls(newsroom) -> dict[str, list[str]]:
         "changes/": ["/changes/", "/changes/?page=1"],
         "changes/feed/": ["/changes/feed/"],
         "favicon.ico": ["/favicon.ico"],
+        "methodology/": with_filters("/methodology/"),
     }
 
 

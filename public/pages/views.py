@@ -1,0 +1,24 @@
+"""Pages of prose about the tracker itself, with the figures they cite read from the records."""
+
+from django.conf import settings
+from django.views.generic import TemplateView
+
+from cities.models import StanceLevel
+from federal.models import SupportType
+from public.places.national import national_figures
+
+
+class MethodologyView(TemplateView):
+    """/methodology/: what the records mean and where they stop, for journalists. Four queries
+    (the national figures)."""
+
+    template_name = "pages/methodology.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "national": national_figures(),
+            "stance_levels": StanceLevel,
+            "support_types": SupportType,
+            "corrections_email": settings.CORRECTIONS_EMAIL,
+        }
