@@ -122,6 +122,7 @@ def test_any_site_may_read_the_api_but_not_the_pages(client, desk):
 
 @pytest.fixture
 def two_a_minute(settings):
+    settings.RATELIMIT_ENABLE = True
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"},

@@ -11,6 +11,8 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -60,6 +62,18 @@ def figures(pytestconfig):
 
 
 @pytest.fixture
+def connections_kept_open():
+    """Requests go straight to the WSGI app, which closes the database connection after each
+    one when it finds the test's transaction open (on PostgreSQL): keep it, as Django's test
+    client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def many_requests(settings):
     """The fuzzer sends hundreds of requests a minute from one address."""
     settings.REST_FRAMEWORK = {
@@ -75,7 +89,7 @@ def many_requests(settings):
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_every_operation_conforms_to_its_schema(case, desk, many_requests):
+def test_every_operation_conforms_to_its_schema(case, desk, many_requests, connections_kept_open):
     # A well-formed slug, date or cursor may still name nothing: the API then refuses it with
     # 400 and the parameter at fault, as the pages do, which the custom check verifies instead.
     # The WSGI transport hands over the body as sent: ask for it uncompressed, as a real client
