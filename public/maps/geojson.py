@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities.models import JurisdictionLevel, StanceLevel
+from federal.models import Designation
 
 from .stances import MAP_STANCE, with_latest_statement
 
@@ -17,13 +18,16 @@ def feature_collection(
 ) -> dict:
     """A FeatureCollection of the jurisdictions that have coordinates, as Points ([lon, lat]).
 
-    One query. `as_of` and the number left out for want of coordinates are foreign members of
-    the collection, so a reader of the file knows which day's stances it holds.
+    Two queries: the jurisdictions, and the outside designations in force that day (each
+    feature lists them under `designations`, kept apart from our `stance`). `as_of` and the number
+    left out for want of coordinates are foreign members of the collection, so a reader of the
+    file knows which day's stances it holds.
     """
     rows = (
         with_latest_statement(queryset)
         .order_by("name", "state", "pk")
         .values_list(
+            "pk",
             "slug",
             "name",
             "state",
@@ -41,7 +45,9 @@ def feature_collection(
     stance_labels = dict(StanceLevel.choices)
     level_labels = dict(JurisdictionLevel.choices)
     features, without_coordinates = [], 0
-    for slug, name, state, level, stance, latest, longitude, latitude in rows:
+    rows = list(rows)
+    designations = designations_by_jurisdiction([row[0] for row in rows], as_of)
+    for pk, slug, name, state, level, stance, latest, longitude, latitude in rows:
         if longitude is None or latitude is None:
             without_coordinates += 1
             continue
@@ -60,6 +66,7 @@ def feature_collection(
                     "stance_label": stance_labels.get(stance, stance),
                     "url": f"{before}{slug}{after}",
                     "latest_statement": latest.isoformat() if latest else None,
+                    "designations": designations.get(pk, []),
                 },
             }
         )
@@ -70,3 +77,25 @@ def feature_collection(
         "without_coordinates": without_coordinates,
         "features": features,
     }
+
+
+def designations_by_jurisdiction(
+    jurisdiction_ids: list[int], day: datetime.date | None
+) -> dict[int, list[dict]]:
+    """{jurisdiction id: its outside designations in force on `day` (today when None)}: one query."""
+    found: dict[int, list[dict]] = {}
+    designations = (
+        Designation.objects.in_force_on(day)
+        .filter(jurisdiction_id__in=jurisdiction_ids)
+        .order_by("designated_on", "pk")
+        .values_list("jurisdiction_id", "designated_by", "label", "designated_on")
+    )
+    for jurisdiction_id, designated_by, label, designated_on in designations:
+        found.setdefault(jurisdiction_id, []).append(
+            {
+                "designated_by": designated_by,
+                "label": label,
+                "designated_on": designated_on.isoformat(),
+            }
+        )
+    return found

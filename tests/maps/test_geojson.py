@@ -62,6 +62,7 @@ def test_geojson_is_a_feature_collection_of_points_in_lon_lat_order(client, plac
         "stance_label": "Refuses cooperation",
         "url": "http://testserver/cities/chicago-il/",
         "latest_statement": "2019-06-21",
+        "designations": [],
     }
     assert by_slug["denver-co"]["properties"]["level"] == "city_county"
 
@@ -101,3 +102,35 @@ def test_bad_filters_give_a_json_400_naming_the_field(client, places, query, fie
     assert response["Content-Type"] == "application/json"
     (error,) = response.json()["errors"]
     assert error["field"] == field and message in error["message"]
+
+
+def test_geojson_carries_the_designations_in_force_that_day_apart_from_our_stance(
+    client, places
+):
+    from federal.models import Designation
+    from tests.factories import SourceFactory
+
+    chicago, _ = places
+    doj = SourceFactory(publisher="US Department of Justice", url="https://www.justice.gov/list")
+    Designation.objects.create(
+        jurisdiction=chicago,
+        designated_by="US Department of Justice",
+        label="sanctuary jurisdiction",
+        designated_on=datetime.date(2025, 8, 5),
+        source=doj,
+    )
+
+    today = json.loads(client.get(GEOJSON).content)
+    before = json.loads(client.get(GEOJSON, {"as_of": "2025-01-01"}).content)
+
+    chicago_today = next(f for f in today["features"] if f["id"] == "chicago-il")
+    assert chicago_today["properties"]["stance"] == "refuses"
+    assert chicago_today["properties"]["designations"] == [
+        {
+            "designated_by": "US Department of Justice",
+            "label": "sanctuary jurisdiction",
+            "designated_on": "2025-08-05",
+        }
+    ]
+    chicago_before = next(f for f in before["features"] if f["id"] == "chicago-il")
+    assert chicago_before["properties"]["designations"] == []

@@ -7,11 +7,13 @@ the walk covers it.
 
 import csv
 import datetime
+import gzip
 import io
 import json
 from urllib.parse import urlencode
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -226,15 +228,26 @@ def walk_urls(newsroom) -> dict[str, list[str]]:
         "changes/feed/": ["/changes/feed/"],
         "favicon.ico": ["/favicon.ico"],
         "methodology/": with_filters("/methodology/"),
+        "downloads/<str:name>": [
+            f"/downloads/sanctuary-tracker-{kind}.{fmt}.gz"
+            for kind in ("statements", "cities")
+            for fmt in ("csv", "json")
+        ]
+        + ["/downloads/manifest.json"],
     }
 
 
 def read(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response["Content-Type"] == "application/gzip":
+        body = gzip.decompress(body)
     return body.decode("utf-8")
 
 
-def test_no_public_url_shows_or_counts_a_hidden_record(newsroom):
+def test_no_public_url_shows_or_counts_a_hidden_record(newsroom, settings, tmp_path):
+    # The complete files too, built from the same records.
+    settings.BULK_DOWNLOADS_ROOT = tmp_path
+    call_command("build_bulk_downloads", output=str(tmp_path), verbosity=0)
     walk = walk_urls(newsroom)
     routes = {r for r in public_routes() if not r.startswith("api/")}  # tests/api covers /api/
     assert routes - set(walk) == set(), "a public URL is missing from the leak walk"
