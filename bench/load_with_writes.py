@@ -230,6 +230,8 @@ def environment(args, workdir: Path) -> dict:
         "STATIC_ROOT": str(workdir / "static"),
         "GUNICORN_ACCESS_LOG": "/dev/null",
         "LOG_LEVEL": "WARNING",
+        # One address sends all the load: the per-client limits would measure themselves.
+        "RATE_LIMITS": "false",
     }
     if not args.redis_url:
         # Each worker's own memory cache cannot hear of the editor's writes: without the shared

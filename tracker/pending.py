@@ -372,7 +372,7 @@ def pending_change_reject(*, change: PendingChange, by, note: str = "") -> Pendi
 
 def _locked(change: PendingChange) -> PendingChange:
     locked = (
-        PendingChange.objects.select_for_update()
+        PendingChange.objects.select_for_update(of=("self",))
         .select_related("content_type", "author", "reviewer")
         .get(pk=change.pk)
     )

@@ -65,8 +65,10 @@ class Command(BaseCommand):
         # The moment of the snapshot the files hold, as the manifest gives it.
         self.built_at = timezone.now().replace(microsecond=0)
         built = []
+        # Inside a caller's transaction (a test, a script) its snapshot already holds.
+        own_snapshot = not connection.in_atomic_block
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and own_snapshot:
                 # One snapshot for every chunk and file: the files agree with each other.
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
