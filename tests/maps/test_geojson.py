@@ -104,9 +104,7 @@ def test_bad_filters_give_a_json_400_naming_the_field(client, places, query, fie
     assert error["field"] == field and message in error["message"]
 
 
-def test_geojson_carries_the_designations_in_force_that_day_apart_from_our_stance(
-    client, places
-):
+def test_geojson_carries_the_designations_in_force_that_day_apart_from_our_stance(client, places):
     from federal.models import Designation
     from tests.factories import SourceFactory
 
