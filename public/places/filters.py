@@ -172,16 +172,20 @@ class JurisdictionFilter(FacetedFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.designation_choices = DesignationChoices()
-        self.filters["designation"].extra["choices"] = self.designation_choices
+        designation = self.filters["designation"]
+        designation.extra["choices"] = self.designation_choices
+        # A form field built earlier from the class's filter (a schema generator reads it) would
+        # carry that moment's choices into every copy: build it again from this request's.
+        designation.__dict__.pop("_field", None)
         self.agreement_conditions = {
             status: with_agreements(status) for status in AgreementStatus.values
         }
         self.agreement_conditions[NO_AGREEMENT] = ~with_agreements()
 
-    def filter_agreement(self, queryset, name, value):
+    def filter_agreement(self, queryset, name, value: str):
         return queryset.filter(self.agreement_conditions[value])
 
-    def filter_designation(self, queryset, name, value):
+    def filter_designation(self, queryset, name, value: str):
         self.designation_choices.load()
         return queryset.filter(self.designation_choices.conditions[value])
 

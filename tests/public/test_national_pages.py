@@ -372,3 +372,18 @@ def test_no_agreement_counts_on_the_home_page_until_ice_lists_it(client, nationa
     country = section(client.get(reverse("cities:home")).content.decode(), "country-title")
 
     assert "0 jurisdictions with a 287(g) agreement" in country
+
+
+def test_the_designation_filter_offers_todays_choices_after_a_schema_read_the_class(
+    client, national
+):
+    """The API's schema generator (and `check --deploy`) builds the class's form field once;
+    a later request must still offer the designations that exist now, not that moment's."""
+    from public.places.filters import JurisdictionFilter
+
+    JurisdictionFilter.base_filters["designation"].field  # noqa: B018  (what the schema does)
+
+    listed = client.get(reverse("cities:list"), {"designation": "any"})
+
+    assert listed.status_code == 200
+    assert "Miami-Dade County" in [j.name for j in listed.context["object_list"]]
