@@ -1,9 +1,14 @@
 """Whole-page cache for anonymous readers, invalidated the moment anything public changes.
 
 Every save, delete or relation change the public can see bumps one "generation" number in the
-cache; cached pages are keyed by it, so a publish or an edit shows at once on every app server
-that shares the cache (Redis in production). A draft's save, which no reader sees, and the
-history rows every save writes bump nothing.
+cache; each stored page remembers the generation it was built at, so a publish or an edit shows on
+the next request on every app server that shares the cache (Redis in production). A draft's save,
+which no reader sees, and the history rows every save writes bump nothing.
+
+When news breaks editors publish while readers pour in, and a generation bump turns every cached
+page stale at once. So a stale page is rebuilt by one request at a time (a short lock in the
+cache) while readers arriving during that rebuild get the stale copy: a sequential reader always
+sees the change, a crowd does not stampede the database, and no reader waits on another's render.
 
 A page is stored only under the validated host and scheme it was built for, and a hit checks the
 host exactly as a miss does (`request.get_host()` against ALLOWED_HOSTS), so a forged Host header
@@ -14,18 +19,22 @@ import hashlib
 import time
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
+from django.utils.translation import get_language_from_path
 
 from .apps import DATA_APPS
 from .models import CuratedModel, Status
 
 GENERATION_KEY = "site:generation"
 CHANGED_AT_KEY = "site:changed-at"
+# Longer than a page takes to render; if its holder dies, the next reader rebuilds after this.
+REBUILD_LOCK_SECONDS = 2
 
 
 def current_generation() -> tuple[int, float]:
@@ -126,8 +135,11 @@ class AnonymousPageCacheMiddleware:
             return False
         return bool(self.session_store(key).get(SESSION_KEY))
 
-    def cache_key(self, request, generation: int) -> str:
-        """The page's key: generation, coding, and the validated scheme, host and full path.
+    def cache_key(self, request) -> str:
+        """The page's key: coding, language, and the validated scheme, host and full path.
+
+        The language is the address's (/es/ is Spanish, tracker/i18n.py), named in the key so
+        that no change to how a language is chosen can serve one language's page to another.
 
         `get_host()` raises DisallowedHost for a host outside ALLOWED_HOSTS, which Django
         answers with a 400, on a hit exactly as on a miss.
@@ -135,18 +147,27 @@ class AnonymousPageCacheMiddleware:
         gzip = accepts_gzip(request.headers.get("Accept-Encoding", ""))
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode()).hexdigest()
-        return f"page:{generation}:{int(gzip)}:{digest}"
+        language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        return f"page:{int(gzip)}:{language}:{digest}"
 
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
         generation, changed_at = current_generation()
-        key = self.cache_key(request, generation)
+        key = self.cache_key(request)
         cached = cache.get(key)
         if cached is not None:
-            response = _rebuild(cached)
-            response["X-Page-Cache"] = "hit"
-            return response
+            if cached.get("generation") == generation:
+                return _rebuild(cached, "hit")
+            if not cache.add(f"rebuild:{key}", 1, REBUILD_LOCK_SECONDS):
+                return _rebuild(cached, "stale")
+        try:
+            return self._render_and_store(request, key, generation, changed_at)
+        finally:
+            if cached is not None:
+                cache.delete(f"rebuild:{key}")
+
+    def _render_and_store(self, request, key: str, generation: int, changed_at: float):
         response = self.get_response(request)
         if self._storable(response):
             response["Last-Modified"] = http_date(changed_at)
@@ -154,7 +175,7 @@ class AnonymousPageCacheMiddleware:
             if not response.has_header("ETag"):
                 response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             if len(response.content) <= self.max_bytes:
-                cache.set(key, _freeze(response), self.timeout)
+                cache.set(key, _freeze(response, generation), self.timeout)
                 response["X-Page-Cache"] = "miss"
             else:
                 response["X-Page-Cache"] = "too-large"
@@ -170,18 +191,20 @@ class AnonymousPageCacheMiddleware:
         )
 
 
-def _freeze(response) -> dict:
+def _freeze(response, generation: int) -> dict:
     return {
+        "generation": generation,
         "content": response.content,
         "status": response.status_code,
         "headers": dict(response.headers.items()),
     }
 
 
-def _rebuild(frozen: dict):
+def _rebuild(frozen: dict, outcome: str):
     from django.http import HttpResponse
 
     response = HttpResponse(frozen["content"], status=frozen["status"])
     for header, value in frozen["headers"].items():
         response[header] = value
+    response["X-Page-Cache"] = outcome
     return response

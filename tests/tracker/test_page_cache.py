@@ -1,10 +1,13 @@
 """Anonymous readers get cached pages; an editor's change shows at once."""
 
 import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
 from django.urls import reverse
 
 from cities.models import Jurisdiction
 from statements import services
+from tracker.cache import AnonymousPageCacheMiddleware
 from tracker.models import Status
 
 
@@ -88,3 +91,42 @@ def test_pages_are_compressed_for_clients_that_accept_gzip(client, seeded, home)
 def test_logged_in_editors_bypass_the_cache(editor_client, seeded, home):
     editor_client.get(home)
     assert "X-Page-Cache" not in editor_client.get(home)
+
+
+def test_while_one_reader_rebuilds_a_stale_page_the_others_get_the_last_copy(client, seeded):
+    """A publish during a rush: the first reader to find the page stale rebuilds it, readers
+    arriving during that render are served the copy they would have had a moment earlier rather
+    than each rendering the page again."""
+    page = reverse("cities:detail", kwargs={"slug": "chicago-il"})
+    before = a_cached_page(client, page)
+    chicago = Jurisdiction.objects.get(slug="chicago-il")
+    chicago.name = "Chicago (renamed during a rush)"
+    chicago.save()
+    rebuild_lock = f"rebuild:{cache_key_of(page)}"
+    assert cache.add(rebuild_lock, 1, 30)  # another app server is rendering the page right now
+
+    during = client.get(page)
+    assert during["X-Page-Cache"] == "stale"
+    assert during.content == before.content
+
+    cache.delete(rebuild_lock)  # that render is done or its server died: the next reader rebuilds
+    after = client.get(page)
+    assert after["X-Page-Cache"] == "miss"
+    assert "Chicago (renamed during a rush)" in text(after)
+    assert client.get(page)["X-Page-Cache"] == "hit"
+
+
+def test_a_rebuild_releases_its_lock_so_the_next_change_shows_too(client, seeded):
+    page = reverse("cities:detail", kwargs={"slug": "chicago-il"})
+    a_cached_page(client, page)
+    for name in ("Chicago once", "Chicago twice"):
+        chicago = Jurisdiction.objects.get(slug="chicago-il")
+        chicago.name = name
+        chicago.save()
+        assert name in text(client.get(page))
+    assert cache.get(f"rebuild:{cache_key_of(page)}") is None
+
+
+def cache_key_of(path: str) -> str:
+    request = RequestFactory().get(path)
+    return AnonymousPageCacheMiddleware(lambda request: None).cache_key(request)
