@@ -3,6 +3,11 @@ publishes, edits and unpublishes records; then checks that every edit is present
 
     .venv/bin/python bench/load_with_writes.py --prepare            # 32 connections, 60 s
     .venv/bin/python bench/load_with_writes.py --tiny --prepare     # 4 connections, 3 s
+    .venv/bin/python bench/load_with_writes.py --compare --write-pause 1 --redis-url redis://...
+        # the issue's case: the same load quiet, then with an edit a second; prints the ratio
+
+After each publish the editor reads the place's page as a reader would until the new statement
+shows, and reports how long that took (the "visible within" figures).
 
 Exits 1 on any error, any 5xx or any lost edit. Loopback only. The load comes from wrk (wrk.py),
 each request a random address of the mix; the editor is a separate process writing through
@@ -11,6 +16,7 @@ given (as in production), so a stale page would show as a lost edit.
 """
 
 import argparse
+import gzip
 import json
 import math
 import os
@@ -49,6 +55,7 @@ def run_editor(args) -> None:
     stances: dict[str, dict] = {}
     counts = Counter()
     today = timezone.localdate()
+    visible_after: list[float] = []
     deadline = time.monotonic() + args.seconds
     n = 0
     while time.monotonic() < deadline:
@@ -73,6 +80,10 @@ def run_editor(args) -> None:
             services.statements_publish(statements=[statement])
             statements[statement.pk] = {"status": Status.PUBLISHED, "summary": f"{token} summary"}
             counts["published statements"] += 1
+            if args.base:
+                visible_after.append(
+                    seconds_until_shown(f"{args.base}/cities/{place.slug}/", token)
+                )
         elif action == 2:
             # Edit a published statement's summary (optimistic locking: read, change, save).
             pk = rng.choice([pk for pk, s in statements.items() if s["status"] == "published"])
@@ -103,8 +114,29 @@ def run_editor(args) -> None:
         if args.write_pause:
             time.sleep(args.write_pause)
     Path(args.ledger).write_text(
-        json.dumps({"statements": statements, "stances": stances, "counts": counts})
+        json.dumps(
+            {
+                "statements": statements,
+                "stances": stances,
+                "counts": counts,
+                "visible_after": visible_after,
+            }
+        )
     )
+
+
+def seconds_until_shown(url: str, text: str, *, give_up: float = 30.0) -> float:
+    """Seconds from now until a reader's GET of `url` (gzip, as browsers ask, so the same cached
+    copy the crowd gets) shows `text`; `give_up` if it never does."""
+    started = time.monotonic()
+    while (elapsed := time.monotonic() - started) < give_up:
+        _, body, headers = fetch(url)
+        if headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        if text.encode() in body:
+            return elapsed
+        time.sleep(0.05)
+    return give_up
 
 
 # -- the addresses read -------------------------------------------------------------------------
@@ -209,8 +241,12 @@ def parse_args():
     parser.add_argument("--write-pause", type=float, default=0.05, help="seconds between edits")
     parser.add_argument("--prepare", action="store_true", help="create and fill the database")
     parser.add_argument("--tiny", action="store_true", help="3 s, 4 connections")
+    parser.add_argument(
+        "--compare", action="store_true", help="first the same load without writes, for the ratio"
+    )
     parser.add_argument("--editor", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--ledger", help=argparse.SUPPRESS)
+    parser.add_argument("--base", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.tiny:
         args.seconds, args.connections = 3, 4
@@ -249,7 +285,8 @@ def load_while_editing(args, env: dict, urls: list[str], base: str, ledger: Path
     editor = subprocess.Popen(
         [sys.executable, __file__, "--editor", "--ledger", str(ledger),
          "--seconds", str(args.seconds), "--database-url", args.database_url,
-         "--redis-url", args.redis_url, "--write-pause", str(args.write_pause)],
+         "--redis-url", args.redis_url, "--write-pause", str(args.write_pause),
+         "--base", base],
         cwd=ROOT, env=env,
     )  # fmt: skip
     load = Wrk(duration=args.seconds, connections=args.connections, timeout=60)
@@ -262,14 +299,32 @@ def load_while_editing(args, env: dict, urls: list[str], base: str, ledger: Path
     return result
 
 
-def print_summary(args, urls, result: LoadResult, written: dict, lost: list[str]) -> bool:
-    """Print the load's figures, the editor's counts and any lost edit; True when all is well."""
-    total = result.requests
-    print(f"Load: {args.connections} connections for {result.seconds:.1f} s, {len(urls)} addresses")
-    print(f"  requests {total:,} ({result.rps:,.0f}/s), statuses {result.statuses}")
+def print_load(title: str, result: LoadResult) -> None:
+    print(f"{title}: {result.requests:,} requests ({result.rps:,.0f}/s), "
+          f"statuses {result.statuses}")  # fmt: skip
     print(f"  latency ms: p50 {result.p50_ms:.0f}, p95 {result.p95_ms:.0f}, "
           f"p99 {result.p99_ms:.0f}, max {result.max_ms:.0f}")  # fmt: skip
     print(f"  errors {result.socket_errors}, 5xx {result.server_errors}")
+
+
+def print_summary(
+    args, urls, result: LoadResult, written: dict, lost: list[str], quiet: LoadResult | None
+) -> bool:
+    """Print the load's figures, the editor's counts and any lost edit; True when all is well."""
+    total = result.requests
+    print(f"Load: {args.connections} connections for {result.seconds:.1f} s, {len(urls)} addresses")
+    if quiet is not None:
+        print_load("Without writes", quiet)
+    print_load(f"With an edit every {args.write_pause:g} s", result)
+    if quiet is not None and quiet.rps:
+        print(f"  throughput while editing: {result.rps / quiet.rps:.2f}x the quiet run "
+              f"(target >= 0.5), p99 {result.p99_ms:.0f} ms (target < 500)")  # fmt: skip
+    visible = sorted(written.get("visible_after", []))
+    if visible:
+        p95 = visible[min(len(visible) - 1, math.ceil(0.95 * len(visible)) - 1)]
+        print(f"  a publish visible to readers after: median {visible[len(visible) // 2]:.2f} s, "
+              f"p95 {p95:.2f} s, max {visible[-1]:.2f} s over {len(visible)} publishes "
+              f"(target <= 2 s)")  # fmt: skip
     print(f"Editor: {dict(written['counts'])}")
     print(f"  statements checked {len(written['statements'])}, "
           f"places whose headline moved {len(written['stances'])}, lost edits {len(lost)}")  # fmt: skip
@@ -290,6 +345,10 @@ def main() -> int:
         prepare(env, args.database_url, small=args.tiny)
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     setup_django(env)
+    if args.redis_url:
+        from tracker.cache import bump_generation
+
+        bump_generation()  # pages an earlier run left in the shared cache are not this run's
     urls = choose_urls()
     server = Server(
         "gunicorn", gunicorn_command(args.port), env=env, port=args.port, logdir=workdir
@@ -297,12 +356,19 @@ def main() -> int:
     try:
         server.wait_ready("/")
         ledger = workdir / "ledger.json"
+        quiet = None
+        if args.compare:
+            for url in urls:  # both runs start from a warm cache
+                fetch(server.base + url)
+            quiet = Wrk(duration=args.seconds, connections=args.connections, timeout=60).run(
+                f"{server.base}/", headers={"Accept-Encoding": "gzip"}, paths=urls
+            )
         result = load_while_editing(args, env, urls, server.base, ledger)
         written = json.loads(ledger.read_text())
         lost = lost_edits(written, server.base)
     finally:
         server.stop()
-    ok = print_summary(args, urls, result, written, lost)
+    ok = print_summary(args, urls, result, written, lost, quiet)
     shutil.rmtree(workdir, ignore_errors=True)
     print("OK: no errors, no 5xx, nothing lost." if ok else "FAILED")
     return 0 if ok else 1
