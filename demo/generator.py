@@ -132,6 +132,9 @@ class Generator:
                 plans, count=self.n_officials, rng=rng, writer=writer, ids=ids, progress=progress
             )
             write_events(plans, statements=self.n_statements, rng=rng, writer=writer, ids=ids)
+            # The search text of a statement takes its speaker's and place's names as it is
+            # written (statements/search.py), so those rows go in first.
+            writer.flush_all()
             self.log("Writing statements, stances and sources.")
             write_statements_and_stances(
                 plans, count=self.n_statements, rng=rng, writer=writer, ids=ids, progress=progress

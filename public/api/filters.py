@@ -45,8 +45,8 @@ class JurisdictionApiFilter(MapFilter):
 
 
 class StatementApiFilter(StatementFilter):
-    """/statements/'s filters (q, city, state, official, stance, medium, event, said_after,
-    said_before). No `sort`."""
+    """/statements/'s filters (q, city, state, official, office, stance, medium, event,
+    said_after, said_before). No `sort`."""
 
     sort = None
 
