@@ -36,3 +36,22 @@ class DesignationQuerySet(models.QuerySet):
     def for_list(self):
         """With jurisdiction and source joined: one query."""
         return self.select_related("jurisdiction", "source", "reply_source")
+
+    def summaries_by_jurisdiction(self, jurisdiction_ids) -> dict[int, list[dict]]:
+        """{jurisdiction id: [{"designated_by", "label", "designated_on"}, ...]} of these
+        designations of those places, oldest first (the map's GeoJSON and the feeds): one query."""
+        found: dict[int, list[dict]] = {}
+        rows = (
+            self.filter(jurisdiction_id__in=jurisdiction_ids)
+            .order_by("designated_on", "pk")
+            .values_list("jurisdiction_id", "designated_by", "label", "designated_on")
+        )
+        for jurisdiction_id, designated_by, label, designated_on in rows:
+            found.setdefault(jurisdiction_id, []).append(
+                {
+                    "designated_by": designated_by,
+                    "label": label,
+                    "designated_on": designated_on.isoformat(),
+                }
+            )
+        return found

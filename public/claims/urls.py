@@ -13,6 +13,8 @@ urlpatterns = [
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("changes/feed/", feeds.changes_feed, name="changes_feed"),
+    path("cities/<slug:slug>/feed/", feeds.jurisdiction_feed, name="jurisdiction_feed"),
+    path("officials/<slug:slug>/feed/", feeds.official_feed, name="official_feed"),
     # The complete files, for runserver; nginx serves /downloads/ from disk in production.
     path("downloads/<str:name>", bulk_file, name="bulk_file"),
 ]

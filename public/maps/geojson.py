@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import JurisdictionLevel, StanceLevel
+from cities.models import JurisdictionLevel
 from federal.models import Designation
+from public.places.querysets import SHOWN_STANCE_LABELS
 
 from .stances import MAP_STANCE, with_latest_statement
 
@@ -42,7 +43,7 @@ def feature_collection(
     before, after = absolute(reverse("cities:detail", kwargs={"slug": placeholder})).split(
         placeholder
     )
-    stance_labels = dict(StanceLevel.choices)
+    stance_labels = SHOWN_STANCE_LABELS
     level_labels = dict(JurisdictionLevel.choices)
     features, without_coordinates = [], 0
     rows = list(rows)
@@ -63,7 +64,7 @@ def feature_collection(
                     "level": level,
                     "level_label": level_labels.get(level, level),
                     "stance": stance,
-                    "stance_label": stance_labels.get(stance, stance),
+                    "stance_label": str(stance_labels.get(stance, stance)),
                     "url": f"{before}{slug}{after}",
                     "latest_statement": latest.isoformat() if latest else None,
                     "designations": designations.get(pk, []),
@@ -83,19 +84,4 @@ def designations_by_jurisdiction(
     jurisdiction_ids: list[int], day: datetime.date | None
 ) -> dict[int, list[dict]]:
     """{jurisdiction id: its outside designations in force on `day` (today when None)}: one query."""
-    found: dict[int, list[dict]] = {}
-    designations = (
-        Designation.objects.in_force_on(day)
-        .filter(jurisdiction_id__in=jurisdiction_ids)
-        .order_by("designated_on", "pk")
-        .values_list("jurisdiction_id", "designated_by", "label", "designated_on")
-    )
-    for jurisdiction_id, designated_by, label, designated_on in designations:
-        found.setdefault(jurisdiction_id, []).append(
-            {
-                "designated_by": designated_by,
-                "label": label,
-                "designated_on": designated_on.isoformat(),
-            }
-        )
-    return found
+    return Designation.objects.in_force_on(day).summaries_by_jurisdiction(jurisdiction_ids)
