@@ -8,12 +8,15 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cities.admin import state_filter
 from tracker.admin_history import VersionedHistoryAdmin
 from tracker.admin_pending import PendingChangeAdminMixin
+from tracker.admin_workflow import WorkflowButtonsMixin
 from tracker.imports.admin import TrackerImportExportMixin
+from tracker.text import shorten
 
 from . import (
     admin_jurisdictions,  # noqa: F401  (the jurisdiction page with its stances)
@@ -56,7 +59,7 @@ class KeptOnRecordMixin:
         return django_delete_selected(self, request, queryset)
 
 
-class CuratedAdmin(KeptOnRecordMixin, VersionedHistoryAdmin):
+class CuratedAdmin(WorkflowButtonsMixin, KeptOnRecordMixin, VersionedHistoryAdmin):
     """Records who created and last changed a record, and runs the review workflow through the
     services: Contributors add and edit drafts; Editors also publish, unpublish, correct (an edit
     of a published record, with a public note) and retract; nobody edits a retracted record."""
@@ -159,13 +162,6 @@ class CuratedAdmin(KeptOnRecordMixin, VersionedHistoryAdmin):
             return HttpResponseRedirect(request.get_full_path())
         return super().changelist_view(request, extra_context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        record = self.get_object(request, unquote(object_id))
-        extra = {}
-        if record is not None and record.is_published and self.has_publish_permission(request):
-            extra["retract_url"] = self._url("retract", record.pk)
-        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
-
     # Retraction: an action on the list and a button on the record, both through a confirmation
     # page that asks for the reason, as deleting does.
 
@@ -182,7 +178,9 @@ class CuratedAdmin(KeptOnRecordMixin, VersionedHistoryAdmin):
 
     def retract_view(self, request, object_id):
         if not self.has_publish_permission(request):
-            raise PermissionDenied
+            raise PermissionDenied(
+                _("Only editors may retract %(kind)s.") % {"kind": self.opts.verbose_name_plural}
+            )
         record = self.get_object(request, unquote(object_id))
         if record is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
@@ -246,7 +244,8 @@ class CuratedAdmin(KeptOnRecordMixin, VersionedHistoryAdmin):
 class StatementAdmin(TrackerImportExportMixin, CuratedAdmin):
     resource_classes = [StatementResource]
     form = StatementForm
-    list_display = ["said_on", "speaker", "jurisdiction", "medium", "status", "excerpt"]
+    # Status second: in view on a phone without scrolling the table sideways.
+    list_display = ["said_on", "status", "speaker", "jurisdiction", "medium", "excerpt"]
     list_filter = ["status", "medium", state_filter("jurisdiction__state"), "event"]
     search_fields = ["quote", "summary", "official__name", "agency__name", "jurisdiction__name"]
     autocomplete_fields = ["official", "agency", "jurisdiction", "sources", "event"]
@@ -259,6 +258,8 @@ class StatementAdmin(TrackerImportExportMixin, CuratedAdmin):
             "What was said",
             {"fields": [("said_on", "said_on_basis"), "medium", "quote", "summary", "event"]},
         ),
+        # Quotes stay as said; a translation is shown to readers of its language, labelled.
+        ("Language", {"fields": ["language", ("translation_language", "translation")]}),
         ("Citation", {"fields": ["sources"]}),
         ("Record", {"fields": CuratedAdmin.readonly_fields}),
     ]
@@ -269,17 +270,14 @@ class StatementAdmin(TrackerImportExportMixin, CuratedAdmin):
 
     @admin.display(description="Quote or summary")
     def excerpt(self, statement):
-        text = statement.quote or statement.summary
-        return text if len(text) <= 80 else f"{text[:79]}…"
+        return shorten(statement.quote or statement.summary, 80)
 
     @admin.action(description="Publish selected statements", permissions=["publish"])
     def publish(self, request, queryset):
-        self._run(
-            request,
-            lambda qs, by: services.statements_publish(statements=qs, by=by),
-            queryset,
-            "statement(s) published",
-        )
+        self.publish_with_reason(request, list(queryset))
+
+    def publish_records(self, records, by) -> int:
+        return services.statements_publish(statements=records, by=by)
 
     @admin.action(
         description="Unpublish selected statements (back to draft)", permissions=["publish"]
@@ -321,7 +319,7 @@ class StatementAdmin(TrackerImportExportMixin, CuratedAdmin):
 class StanceAdmin(TrackerImportExportMixin, CuratedAdmin):
     resource_classes = [StanceResource]
     form = StanceForm
-    list_display = ["jurisdiction", "agency", "level", "effective_from", "ended_on", "status"]
+    list_display = ["jurisdiction", "status", "agency", "level", "effective_from", "ended_on"]
     list_filter = ["status", "level", state_filter("jurisdiction__state")]
     search_fields = ["jurisdiction__name", "agency__name", "summary"]
     autocomplete_fields = ["jurisdiction", "agency", "sources", "announced_by"]
@@ -354,12 +352,10 @@ class StanceAdmin(TrackerImportExportMixin, CuratedAdmin):
 
     @admin.action(description="Publish selected stances", permissions=["publish"])
     def publish(self, request, queryset):
-        self._run(
-            request,
-            lambda qs, by: services.stances_publish(stances=qs, by=by),
-            queryset,
-            "stance(s) published",
-        )
+        self.publish_with_reason(request, list(queryset))
+
+    def publish_records(self, records, by) -> int:
+        return services.stances_publish(stances=records, by=by)
 
     @admin.action(description="Unpublish selected stances (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):

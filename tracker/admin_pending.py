@@ -216,7 +216,7 @@ class PendingChangeAdmin(admin.ModelAdmin):
     Contributors see their own proposals and what became of them; editors see everyone's.
     """
 
-    list_display = ["created_at", "kind", "record_kind", "object_repr", "author", "status"]
+    list_display = ["created_at", "status", "kind", "record_kind", "object_repr", "author"]
     list_display_links = ["created_at", "object_repr"]
     # Only the kinds of record and the authors found, not every user and content type.
     list_filter = [

@@ -13,6 +13,18 @@ from django.utils.feedgenerator import Atom1Feed
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line in at most `limit` characters, cut between words with an ellipsis
+    (a single word longer than the limit is cut inside, as nothing else would fit)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in kept:
+        kept = kept.rsplit(" ", 1)[0]
+    return kept.rstrip(" ,;:–—-") + "…"
+
+
 def xml_safe(value):
     """`value` with the characters XML 1.0 forbids removed; lists, tuples and dicts deeply."""
     if isinstance(value, str):

@@ -89,7 +89,9 @@ def test_editor_adds_publishes_corrects_and_reverts_a_statement(page, newsroom):
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     statement = Statement.objects.get(quote=QUOTE)
     assert statement.status == "draft"
-    visit(page, f"{base}/statements/{statement.pk}/", status=404)
+    # The editor previews the draft's public page, marked as a draft (readers get a 404).
+    visit(page, f"{base}/statements/{statement.pk}/")
+    expect(page.locator(".draft-banner")).to_contain_text("Draft, not public.")
 
     # Publish it from the list.
     visit(page, f"{base}/admin/statements/statement/?status__exact=draft")
@@ -110,10 +112,10 @@ def test_editor_adds_publishes_corrects_and_reverts_a_statement(page, newsroom):
     # Correct it: the published record's form asks what changed.
     visit(page, f"{base}/admin/statements/statement/{statement.pk}/change/")
     page.get_by_label("Verbatim quote").fill(CORRECTED)
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save correction", exact=True).click()
     expect(page.locator(".errorlist")).to_contain_text("say what you corrected")
     page.get_by_label("Correction note").fill("The mayor also ruled out help from the jail.")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save correction", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     visit(page, f"{base}/statements/{statement.pk}/")

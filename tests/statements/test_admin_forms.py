@@ -44,6 +44,7 @@ def statement_form(chicago, **fields) -> dict:
         "medium": "press_statement",
         "quote": "Chicago has taken concrete steps to support our immigrant communities",
         "summary": "",
+        "language": "en",
         "event": "",
         "sources": [str(SourceFactory().pk)],
         **fields,

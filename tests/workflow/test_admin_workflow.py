@@ -110,7 +110,8 @@ def test_an_editor_retracts_one_stance_from_its_page_and_the_headline_moves_back
     login("editor")
     page = client.get(admin_url(Stance, "change", published_stance.pk))
     retract_url = admin_url(Stance, "retract", published_stance.pk)
-    assert f'href="{retract_url}"' in page.content.decode()
+    # The Retract button is a POST form leading to the confirmation page (issue 14).
+    assert f'action="{retract_url}"' in page.content.decode()
 
     form = client.get(retract_url)
     assert "Reason for the retraction" in form.content.decode()
