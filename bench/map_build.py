@@ -44,6 +44,12 @@ def parse_args() -> argparse.Namespace:
         help="share of counties given a published stance (1.0: every one coloured)",
     )
     parser.add_argument(
+        "--pages",
+        nargs="+",
+        default=PAGES,
+        help=f"the addresses to build (default: {' '.join(PAGES)})",
+    )
+    parser.add_argument(
         "--keep",
         type=Path,
         help="keep the database at this path; an existing one is measured as it is",
@@ -193,7 +199,7 @@ def main() -> None:
             f"{'page':<26}{'median ms':>10}{'max ms':>9}{'cpu ms':>9}"
             f"{'gzip KB':>9}{'raw KB':>9}{'queries':>9}"
         )
-        for path in PAGES:
+        for path in args.pages:
             result = measure(path, args.runs)
             print(
                 f"{path:<26}{result['median ms']:>10.0f}{result['max ms']:>9.0f}"

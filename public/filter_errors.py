@@ -2,12 +2,21 @@
 
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from cities.models import StanceLevel
 
-STANCE_CHOICE_ERROR = (
-    "“%(value)s” is not a stance. Use one of: " + ", ".join(StanceLevel.values) + "."
+STANCE_CHOICE_ERROR = format_lazy(
+    _("“%(value)s” is not a stance. Use one of: {codes}."), codes=", ".join(StanceLevel.values)
 )
-SORT_CHOICE_ERROR = "“%(value)s” is not a way to sort this list."
+# Places (lists, map, API) filter by the stance shown, "not_recorded" (no stance on record,
+# public.places.querysets.NOT_RECORDED) included.
+SHOWN_STANCE_CHOICE_ERROR = format_lazy(
+    _("“%(value)s” is not a stance. Use one of: {codes}."),
+    codes=", ".join([*StanceLevel.values, "not_recorded"]),
+)
+SORT_CHOICE_ERROR = _("“%(value)s” is not a way to sort this list.")
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cities.models import Agency, Jurisdiction, Official, Role, StanceLevel
+from cities.models import Agency, Jurisdiction, Official, Role
 from federal.models import Agreement, Designation
 from public.claims.views import role_held_on
 from public.maps.stances import MAP_STANCE
+from public.places.querysets import SHOWN_STANCE_CHOICES, STANCE_SHOWN
 from statements.models import (
     PRACTICE_FIELDS,
     Correction,
@@ -112,7 +113,10 @@ class HeadlineStanceField(serializers.ChoiceField):
     """The headline stance: on the `as_of` day when the list was filtered by one, else current."""
 
     def get_attribute(self, instance):
-        return getattr(instance, MAP_STANCE, instance.stance_level)
+        for name in (MAP_STANCE, STANCE_SHOWN):
+            if hasattr(instance, name):
+                return getattr(instance, name)
+        return instance.stance_level
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):
@@ -121,10 +125,11 @@ class JurisdictionSerializer(serializers.ModelSerializer):
         allow_null=True, help_text="The jurisdiction this one lies within, e.g. its county."
     )
     stance = HeadlineStanceField(
-        choices=StanceLevel.choices,
+        choices=SHOWN_STANCE_CHOICES,
         read_only=True,
         help_text="The headline stance: current, or in force on `as_of` when the list was "
-        "filtered by that day.",
+        "filtered by that day; `not_recorded` when no stance of the place is on record then "
+        "(`unknown` is a recorded stance: no public position).",
     )
     statement_count = serializers.IntegerField(help_text="Published statements of this place.")
     latest_statement_on = serializers.DateField(

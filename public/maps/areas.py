@@ -18,14 +18,14 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
 from cities.models import Jurisdiction, JurisdictionLevel, StanceLevel, State
+from public.places.querysets import NOT_RECORDED, SHOWN_STANCE_LABELS
 
 from .outlines import USPS_BY_FIPS, county_fips
-from .stances import MAP_STANCE
+from .stances import stance_pair
 
 COUNTY_AREA = Q(Exact(Length("geoid"), 5))
 STATE_AREA = Q(Exact(Length("geoid"), 2), level=JurisdictionLevel.STATE)
-UNKNOWN = StanceLevel.UNKNOWN.value
-LABELS = dict(StanceLevel.choices)
+LABELS = SHOWN_STANCE_LABELS
 
 
 def area_jurisdictions() -> QuerySet:
@@ -63,12 +63,12 @@ class StateSummary:
 
     usps: str
     name: str
-    statewide: str  # the state's own stance, "unknown" when it has none
+    statewide: str  # the state's own stance, "not_recorded" when it has none on record
     counties: Counter  # its counties by stance, unknown included
 
     @property
     def statewide_label(self) -> str:
-        return StanceLevel(self.statewide).label
+        return LABELS[self.statewide]
 
     @property
     def refuses(self) -> int:
@@ -89,7 +89,8 @@ class StateSummary:
 
 @dataclass
 class AreaData:
-    """The counties and states with a stance (to colour), and every drawn one counted."""
+    """The counties and states with a stance on record (to colour, "unknown" included), and
+    every drawn one counted."""
 
     counties: list[Area] = field(default_factory=list)
     states: list[Area] = field(default_factory=list)
@@ -110,7 +111,7 @@ class AreaData:
             StateSummary(
                 usps,
                 labels.get(usps, usps),
-                self.statewide_by_state.get(usps, UNKNOWN),
+                self.statewide_by_state.get(usps, NOT_RECORDED),
                 self.county_counts_by_state.get(usps, Counter()),
             )
             for usps in usps_codes
@@ -120,25 +121,27 @@ class AreaData:
 
 def area_data(queryset: QuerySet) -> AreaData:
     """The drawn counties and states of `queryset` (area jurisdictions, annotated with
-    `map_stance`), the ones with a stance in state and name order. One query."""
+    `map_stance`), the ones with a stance on record in state and name order. One query."""
     drawn_counties = county_fips()
+    columns = stance_pair(queryset)
     rows = queryset.order_by("state", "name", "pk").values_list(
-        "geoid", "slug", "name", "state", MAP_STANCE, "stance_level"
+        "geoid", "slug", "name", "state", *columns
     )
     data = AreaData()
     by_state: dict[str, Counter] = defaultdict(Counter)
-    for geoid, slug, name, state, stance, current in rows:
+    for geoid, slug, name, state, stance, *current in rows:
+        current = current[0] if current else stance
         if len(geoid) == 2:
             if geoid not in USPS_BY_FIPS:
                 continue  # a territory the map does not draw
             data.state_counts[stance] += 1
-            if stance != UNKNOWN:
+            if stance != NOT_RECORDED:
                 data.states.append(Area(geoid, slug, name, state, stance, current))
                 data.statewide_by_state[state] = stance
         elif geoid in drawn_counties:
             data.county_counts[stance] += 1
             by_state[state][stance] += 1
-            if stance != UNKNOWN:
+            if stance != NOT_RECORDED:
                 data.counties.append(Area(geoid, slug, name, state, stance, current))
     data.county_counts_by_state = dict(by_state)
     return data

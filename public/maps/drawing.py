@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
-from .areas import AreaData, area_data
+from .areas import LABELS, AreaData, area_data
 from .markers import MapData, map_data
 from .outlines import Detail, state_boxes
 from .projection import HEIGHT, WIDTH
@@ -22,6 +22,7 @@ from .svg import (
     LEVELS,
     MARKER_SIZE,
     SHAPE_BY_LEVEL,
+    SHAPE_NAMES,
     render_areas,
     render_borders,
     render_counties,
@@ -114,9 +115,9 @@ class Drawing:
     def legend(self) -> list[LegendRow]:
         return [
             LegendRow(
-                level=level.value,
-                label=level.label,
-                shape=SHAPE_BY_LEVEL[level],
+                level=level,
+                label=LABELS[level],
+                shape=SHAPE_NAMES[SHAPE_BY_LEVEL[level]],
                 hatch=HATCH_BY_LEVEL[level],
                 path=shape_path(SHAPE_BY_LEVEL[level], LEGEND_SYMBOL_SIZE),
                 places=self.places.counts.get(level, 0),

@@ -6,11 +6,14 @@ import datetime
 import django_filters
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from cities.models import StanceLevel
-from public.filter_errors import STANCE_CHOICE_ERROR
+from public.filter_errors import SHOWN_STANCE_CHOICE_ERROR
 from public.listing import FacetSpec
 from public.places.filters import JurisdictionFilter
+from public.places.querysets import SHOWN_STANCE_CHOICES
 
 from .areas import area_jurisdictions
 from .stances import MAP_STANCE, with_stance_on
@@ -53,13 +56,13 @@ class AsOfField(forms.DateField):
         today = timezone.localdate()
         if value < EARLIEST_AS_OF:
             raise forms.ValidationError(
-                "The map starts on %(earliest)s; choose that day or a later one.",
+                _("The map starts on %(earliest)s; choose that day or a later one."),
                 code="min_value",
                 params={"earliest": EARLIEST_AS_OF.isoformat()},
             )
         if value > today:
             raise forms.ValidationError(
-                "%(value)s is in the future; choose today (%(today)s) or an earlier day.",
+                _("%(value)s is in the future; choose today (%(today)s) or an earlier day."),
                 code="max_value",
                 params={"value": value.isoformat(), "today": today.isoformat()},
             )
@@ -81,13 +84,13 @@ class MapFilter(JurisdictionFilter):
     `map_stance`, so the stance filter and the stance facet read the same day's stances.
     """
 
-    as_of = AsOfFilter(label="Stances as of")
+    as_of = AsOfFilter(label=_("Stances as of"))
     stance = django_filters.MultipleChoiceFilter(
         field_name=MAP_STANCE,
-        choices=StanceLevel.choices,
-        label="Stance",
+        choices=SHOWN_STANCE_CHOICES,
+        label=_("Stance"),
         distinct=False,
-        error_messages={"invalid_choice": STANCE_CHOICE_ERROR},
+        error_messages={"invalid_choice": SHOWN_STANCE_CHOICE_ERROR},
     )
     facets = {**JurisdictionFilter.facets, "stance": FacetSpec(MAP_STANCE, show_zero=True)}
 
@@ -95,7 +98,7 @@ class MapFilter(JurisdictionFilter):
         super().__init__(*args, **kwargs)
         day = self.as_of_day()
         if day is not None:
-            self.filters["stance"].label = f"Stance on {day:%-d %B %Y}"
+            self.filters["stance"].label = gettext("Stance on %(day)s") % {"day": date_format(day)}
 
     def as_of_day(self) -> datetime.date | None:
         if not self.is_bound:

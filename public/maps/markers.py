@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
-from cities.models import JurisdictionLevel, StanceLevel, State
+from cities.models import JurisdictionLevel, State
 
-from .areas import COUNTY_AREA
+from .areas import COUNTY_AREA, LABELS
 from .projection import HEIGHT, WIDTH, project
-from .stances import MAP_STANCE, with_latest_statement
+from .stances import MAP_STANCE, stance_pair, with_latest_statement
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Marker:
 
     @property
     def current_stance_label(self) -> str:
-        return StanceLevel(self.current_stance).label
+        return LABELS[self.current_stance]
 
     @property
     def changed_since(self) -> bool:
@@ -44,15 +46,17 @@ class Marker:
 
     @property
     def stance_label(self) -> str:
-        return StanceLevel(self.stance).label
+        return LABELS[self.stance]
 
     @property
     def description(self) -> str:
         """What hovering, focusing or a screen reader tells: name, state, stance, latest date."""
         if self.latest_statement_on:
-            latest = f"latest statement {self.latest_statement_on:%-d %b %Y}"
+            latest = gettext("latest statement %(day)s") % {
+                "day": date_format(self.latest_statement_on)
+            }
         else:
-            latest = "no published statement"
+            latest = gettext("no published statement")
         return f"{self.name}, {self.state}: {self.stance_label}; {latest}"
 
 
@@ -67,7 +71,7 @@ class Unplaced:
 
     @property
     def stance_label(self) -> str:
-        return StanceLevel(self.stance).label
+        return LABELS[self.stance]
 
 
 class NotDrawn(NamedTuple):
@@ -174,18 +178,13 @@ def _markers(places: QuerySet, sort) -> MapData:
     """The places as markers, or as unplaced when they have no position on the map."""
     places = with_latest_statement(places)
     places = sort(places) if sort else places.order_by("name", "state", "pk")
+    columns = stance_pair(places)
     rows = places.values_list(
-        "slug",
-        "name",
-        "state",
-        MAP_STANCE,
-        "stance_level",
-        "latest_statement_on",
-        "longitude",
-        "latitude",
+        "slug", "name", "state", "latest_statement_on", "longitude", "latitude", *columns
     )
     markers, unplaced = [], []
-    for slug, name, state, stance, current, latest, longitude, latitude in rows:
+    for slug, name, state, latest, longitude, latitude, stance, *current in rows:
+        current = current[0] if current else stance
         position = None if longitude is None else _position(longitude, latitude)
         if position is None:
             unplaced.append(Unplaced(slug, name, state, stance))

@@ -19,31 +19,49 @@ from html import escape
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from cities.models import StanceLevel
+from public.places.querysets import NOT_RECORDED
 
 from .areas import LABELS, Area
 from .markers import Marker
 from .outlines import Detail, counties, inset_frames, states
 from .projection import HEIGHT, WIDTH
 
-# Legend and drawing order; each stance has a shape and a hatching as well as a colour.
-LEVELS = [StanceLevel.REFUSES, StanceLevel.LIMITED, StanceLevel.COOPERATES, StanceLevel.UNKNOWN]
+# Legend and drawing order; each stance has a shape and a hatching as well as a colour. "Not
+# recorded" (no stance on record that day) is not a stance: a hollow ring, an unfilled area.
+LEVELS = [
+    StanceLevel.REFUSES.value,
+    StanceLevel.LIMITED.value,
+    StanceLevel.COOPERATES.value,
+    StanceLevel.UNKNOWN.value,
+    NOT_RECORDED,
+]
 SHAPE_BY_LEVEL = {
     StanceLevel.REFUSES: "circle",
     StanceLevel.LIMITED: "square",
     StanceLevel.COOPERATES: "triangle",
     StanceLevel.UNKNOWN: "diamond",
+    NOT_RECORDED: "ring",
+}
+SHAPE_NAMES = {
+    "circle": _("circle"),
+    "square": _("square"),
+    "triangle": _("triangle"),
+    "diamond": _("diamond"),
+    "ring": _("hollow ring"),
 }
 # What an area of each stance is filled with, besides its colour: readable in black and white.
 HATCH_BY_LEVEL = {
-    StanceLevel.REFUSES: "diagonal lines",
-    StanceLevel.LIMITED: "dots",
-    StanceLevel.COOPERATES: "crossed lines",
-    StanceLevel.UNKNOWN: "no fill",
+    StanceLevel.REFUSES: _("diagonal lines"),
+    StanceLevel.LIMITED: _("dots"),
+    StanceLevel.COOPERATES: _("crossed lines"),
+    StanceLevel.UNKNOWN: _("grey, dashed lines"),
+    NOT_RECORDED: _("no fill"),
 }
-# One-letter symbol ids keep each marker short: #m-r, #m-l, #m-c, #m-u.
-CODE_BY_LEVEL = {level: level.value[0] for level in LEVELS}
+# One-letter symbol ids keep each marker short: #m-r, #m-l, #m-c, #m-u, #m-n.
+CODE_BY_LEVEL = {level: level[0] for level in LEVELS}
 
 VIEW_BOX = f"0 0 {WIDTH} {HEIGHT}"
 MARKER_SIZE = 10
@@ -65,6 +83,10 @@ def shape_path(shape: str, size: float) -> str:
     if shape == "diamond":
         d = round(r * 1.2, 3)
         return f"M0,{-d:g}L{d:g},0L0,{d:g}L{-d:g},0Z"
+    if shape == "ring":  # two circles, the inner one a hole (fill-rule: evenodd in map.css)
+        h = round(r * 0.5, 3)
+        outer = f"M{-r:g},0a{r:g},{r:g} 0 1,0 {2 * r:g},0a{r:g},{r:g} 0 1,0 {-2 * r:g},0Z"
+        return f"{outer}M{-h:g},0a{h:g},{h:g} 0 1,0 {2 * h:g},0a{h:g},{h:g} 0 1,0 {-2 * h:g},0Z"
     raise ValueError(f"no marker shape {shape!r}")
 
 
@@ -93,9 +115,10 @@ def render_areas(areas: Iterable[Area]) -> SafeString:
     """The areas with a stance, one group per stance (the group's class colours and hatches
     it), each a link to its page that reuses the outline drawn once in the page."""
     before, after = _url_pattern()
-    by_level: dict[str, list[str]] = {level.value: [] for level in LEVELS}
+    by_level: dict[str, list[str]] = {level: [] for level in LEVELS}
+    labels = {level: str(label) for level, label in LABELS.items()}  # translated once, not per area
     for area in areas:
-        label = LABELS[area.stance]
+        label = labels[area.stance]
         if len(area.fips) == 2:
             shape, title = f"st-{area.state}", f"{area.name}: {label} (statewide)"
         else:
@@ -116,7 +139,7 @@ def render_symbols(*, prefix: str = "m", size: float = MARKER_SIZE) -> SafeStrin
     """The `<defs>`: the marker shapes the markers `<use>`, one per stance, and the hatching
     the areas are filled with."""
     paths = "".join(
-        f'<path id="{prefix}-{CODE_BY_LEVEL[level]}" class="mk mk--{level.value} mk-symbol" '
+        f'<path id="{prefix}-{CODE_BY_LEVEL[level]}" class="mk mk--{level} mk-symbol" '
         f'd="{shape_path(SHAPE_BY_LEVEL[level], size)}"/>'
         for level in LEVELS
     )
@@ -125,12 +148,14 @@ def render_symbols(*, prefix: str = "m", size: float = MARKER_SIZE) -> SafeStrin
 
 @functools.cache
 def _patterns() -> str:
-    """One pattern per known stance (`#hatch-refuses`...): a tint with lines or dots on it."""
+    """One pattern per recorded stance (`#hatch-refuses`...): a tint with lines or dots on it.
+    "Not recorded" has none: its areas are left unfilled."""
     s = HATCH_SIZE
     marks = {
         StanceLevel.REFUSES: f'<path d="M0 0v{s:g}"/>',
         StanceLevel.LIMITED: f'<circle cx="{s / 2:g}" cy="{s / 2:g}" r="{s / 5:g}"/>',
         StanceLevel.COOPERATES: f'<path d="M0 0v{s:g}M0 0h{s:g}"/>',
+        StanceLevel.UNKNOWN: f'<path d="M0 {s / 2:g}h{s / 2:g}"/>',
     }
     return "".join(
         f'<pattern id="hatch-{level.value}" class="hatch hatch--{level.value}" '

@@ -4,6 +4,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from cities.models import Jurisdiction
 from public.filter_errors import filter_errors
@@ -44,14 +46,25 @@ def neighbouring_changes(
     return previous, following
 
 
-def map_page(request):
+def slider_stops(change_dates: list[datetime.date], today: datetime.date) -> list[list[str]]:
+    """The date slider's stops, [as_of value, label] each: every day on which something on the
+    map changed, then today (an empty as_of)."""
+    stops = [[day.isoformat(), date_format(day)] for day in change_dates if day < today]
+    return [*stops, ["", gettext("today (%(day)s)") % {"day": date_format(today)}]]
+
+
+def map_page(request, *, fragment: bool = False):
     """The map of /cities/'s filtered jurisdictions, by stance as of a day: counties and states
     as areas, the other places as markers, zoomed into the states chosen.
 
     A bounded number of queries whatever the number of jurisdictions: the markers (one, and
     one to count those not drawn at the national view), the areas (one), the stance change
     dates (one), one per facet and the event choices of the form.
+
+    `fragment`: only the parts a day changes (maps/_fragment.html: filters, heading, map and
+    tables), which the date slider fetches and swaps in (/map/fragment/).
     """
+    template = "maps/_fragment.html" if fragment else "maps/map.html"
     filterset = MapFilter(request.GET, queryset=map_queryset(), request=request)
     today = timezone.localdate()
     context = {
@@ -59,10 +72,12 @@ def map_page(request):
         "form": filterset.form,
         "today": today,
         "earliest": EARLIEST_AS_OF,
+        # The filters post to /map/, also when the slider fetched them from /map/fragment/.
+        "map_action": reverse("maps:map"),
     }
     if not filterset.is_valid():
         context |= {"errors": filter_errors(filterset.form), "facets": filterset.facet_list()}
-        return render(request, "maps/map.html", context, status=400)
+        return render(request, template, context, status=400)
 
     as_of = filterset.as_of_day()
     jurisdictions = filterset.qs
@@ -75,9 +90,9 @@ def map_page(request):
     )
     markers, coloured = drawing.places.markers, drawing.areas.coloured
     shown_day = as_of or today
-    previous_change, next_change = neighbouring_changes(
-        stance_change_dates(jurisdictions), shown_day, today
-    )
+    changes = stance_change_dates(jurisdictions if filterset.narrows() else None)
+    change_dates = [day for day in changes if day <= today]
+    previous_change, next_change = neighbouring_changes(change_dates, shown_day, today)
     without_as_of = request.GET.copy()
     without_as_of.pop("as_of", None)
     context |= {
@@ -89,6 +104,8 @@ def map_page(request):
         "shown_day": shown_day,
         "previous_change": previous_change,
         "next_change": next_change,
+        "slider_stops": slider_stops(change_dates, today),
+        "fragment_url": reverse("maps:fragment"),
         # At the national view the list, not a table of the largest few, stands in for them.
         "table": None if drawing.places.thinned or len(markers) > TABLE_MAX_ROWS else markers,
         "area_table": coloured if len(coloured) <= TABLE_MAX_ROWS else None,
@@ -97,7 +114,12 @@ def map_page(request):
         "list_url": _with_query(reverse("cities:list"), without_as_of.urlencode()),
         "geojson_url": _with_query(reverse("maps:geojson"), request.GET.urlencode()),
     }
-    return render(request, "maps/map.html", context)
+    return render(request, template, context)
+
+
+def map_fragment(request):
+    """/map/fragment/: the filters and the map of /map/ with the same query, for the slider."""
+    return map_page(request, fragment=True)
 
 
 def map_geojson(request):

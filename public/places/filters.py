@@ -5,10 +5,11 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import Count, F, Q
 from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
-from cities.models import Jurisdiction, JurisdictionLevel, StanceLevel, State
+from cities.models import Jurisdiction, JurisdictionLevel, State
 from federal.models import AgreementStatus
-from public.filter_errors import SORT_CHOICE_ERROR, STANCE_CHOICE_ERROR
+from public.filter_errors import SHOWN_STANCE_CHOICE_ERROR, SORT_CHOICE_ERROR
 from public.listing import (
     Facet,
     FacetedFilterSet,
@@ -19,15 +20,22 @@ from public.listing import (
 )
 from statements.models import Event
 
-from .querysets import designation_groups, designation_key, with_agreements, with_designations
+from .querysets import (
+    SHOWN_STANCE_CHOICES,
+    STANCE_SHOWN,
+    designation_groups,
+    designation_key,
+    with_agreements,
+    with_designations,
+)
 
 ANY_DESIGNATION, NO_DESIGNATION = "any", "none"
 NO_AGREEMENT = "none"
 AGREEMENT_CHOICES = [
-    (AgreementStatus.LISTED, "On ICE's latest list"),
-    (AgreementStatus.PENDING, "Application pending"),
-    (AgreementStatus.NO_LONGER_LISTED, "No longer listed by ICE"),
-    (NO_AGREEMENT, "None on ICE's lists"),
+    (AgreementStatus.LISTED, _("On ICE's latest list")),
+    (AgreementStatus.PENDING, _("Application pending")),
+    (AgreementStatus.NO_LONGER_LISTED, _("No longer listed by ICE")),
+    (NO_AGREEMENT, _("None on ICE's lists")),
 ]
 
 
@@ -51,8 +59,8 @@ class DesignationChoices(BaseChoiceIterator):
         if self.loaded is not None:
             return self.loaded
         choices = [
-            (ANY_DESIGNATION, "Designated by any outside body"),
-            (NO_DESIGNATION, "Not designated"),
+            (ANY_DESIGNATION, _("Designated by any outside body")),
+            (NO_DESIGNATION, _("Not designated")),
         ]
         self.conditions = {
             ANY_DESIGNATION: with_designations(),
@@ -86,25 +94,25 @@ class ConditionFacet:
 
 
 class JurisdictionFilter(FacetedFilterSet):
-    q = search_text_filter(field_name="name", label="Name")
+    q = search_text_filter(field_name="name", label=_("Name"))
     state = django_filters.MultipleChoiceFilter(
         choices=State.choices,
-        label="State",
+        label=_("State"),
         distinct=False,
         error_messages={
             "invalid_choice": "“%(value)s” is not a state. Use a two-letter postal code such as IL."
         },
     )
     stance = django_filters.MultipleChoiceFilter(
-        field_name="stance_level",
-        choices=StanceLevel.choices,
-        label="Current stance",
+        field_name=STANCE_SHOWN,
+        choices=SHOWN_STANCE_CHOICES,
+        label=_("Current stance"),
         distinct=False,
-        error_messages={"invalid_choice": STANCE_CHOICE_ERROR},
+        error_messages={"invalid_choice": SHOWN_STANCE_CHOICE_ERROR},
     )
     level = django_filters.ChoiceFilter(
         choices=JurisdictionLevel.choices,
-        label="Kind of place",
+        label=_("Kind of place"),
         error_messages={
             "invalid_choice": "“%(value)s” is not a kind of place. Use one of: "
             + ", ".join(JurisdictionLevel.values)
@@ -114,7 +122,7 @@ class JurisdictionFilter(FacetedFilterSet):
     agreement = django_filters.ChoiceFilter(
         choices=AGREEMENT_CHOICES,
         method="filter_agreement",
-        label="287(g) agreement with ICE",
+        label=_("287(g) agreement with ICE"),
         error_messages={
             "invalid_choice": "“%(value)s” is not a 287(g) status. Use one of: "
             + ", ".join(value for value, _ in AGREEMENT_CHOICES)
@@ -124,7 +132,7 @@ class JurisdictionFilter(FacetedFilterSet):
     designation = django_filters.ChoiceFilter(
         choices=(),  # each filter set reads its own (DesignationChoices)
         method="filter_designation",
-        label="Designated by others",
+        label=_("Designated by others"),
         error_messages={
             "invalid_choice": "No outside body's designation is called “%(value)s”. Use “any”, "
             "“none”, or a choice listed under “Designated by others”."
@@ -134,24 +142,24 @@ class JurisdictionFilter(FacetedFilterSet):
         field_name="targeted_by_events",
         to_field_name="slug",
         queryset=Event.objects.all(),
-        label="Targeted by",
-        error_messages={"invalid_choice": "No event has the address name “%(value)s”."},
+        label=_("Targeted by"),
+        error_messages={"invalid_choice": _("No event has the address name “%(value)s”.")},
     )
     sort = SortFilter(
         choices=[
-            ("name", "Name"),
-            ("state", "State"),
-            ("population", "Population, largest first"),
-            ("latest", "Latest statement, newest first"),
+            ("name", _("Name")),
+            ("state", _("State")),
+            ("population", _("Population, largest first")),
+            ("latest", _("Latest statement, newest first")),
         ],
-        label="Sort by",
+        label=_("Sort by"),
         empty_label=None,
         error_messages={"invalid_choice": SORT_CHOICE_ERROR},
     )
 
     facets = {
-        "stance": FacetSpec("stance_level", show_zero=True),
-        "state": FacetSpec("state"),
+        "stance": FacetSpec(STANCE_SHOWN, show_zero=True),
+        "state": FacetSpec("state", alphabetical=True),
         "level": FacetSpec("level"),
         "agreement": ConditionFacet(),
         "designation": ConditionFacet(),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Count, Min, Q
+from django.utils.translation import gettext_lazy as _
 
 from cities.models import Jurisdiction, JurisdictionLevel, StanceLevel
 from federal.models import (
@@ -35,9 +36,9 @@ def claims_limited_cooperation(label: str) -> bool:
 
 
 class Verdict(models.TextChoices):
-    DISAGREE = "disagree", "They disagree"
-    AGREE = "agree", "They agree"
-    NOTHING_TO_COMPARE = "nothing_to_compare", "Nothing of ours to compare"
+    DISAGREE = "disagree", _("They disagree")
+    AGREE = "agree", _("They agree")
+    NOTHING_TO_COMPARE = "nothing_to_compare", _("Nothing of ours to compare")
 
 
 @dataclass

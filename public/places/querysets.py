@@ -6,14 +6,57 @@ CSV and JSON (the view adds `with_current_stances()` to the list's rows), `for_d
 jurisdiction's page.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
-from cities.models import Agency, Jurisdiction
+from cities.models import Agency, Jurisdiction, StanceLevel
 from cities.querysets import JurisdictionQuerySet
 from federal.models import Agreement, AgreementStatus, Designation
 from statements.models import Source, Stance
+
+# "Not recorded": no published stance in force, so we have no record of a position. It is not a
+# stance level (editors never choose it) but what the public pages, downloads and API show in its
+# place, kept apart from "unknown" (a recorded stance: no public position).
+NOT_RECORDED = "not_recorded"
+NOT_RECORDED_LABEL = _("Not recorded")
+SHOWN_STANCE_CHOICES = [*StanceLevel.choices, (NOT_RECORDED, NOT_RECORDED_LABEL)]
+SHOWN_STANCE_LABELS = dict(SHOWN_STANCE_CHOICES)
+# The annotation the lists read and filter: the current headline stance or "not_recorded".
+STANCE_SHOWN = "stance_shown"
+
+
+def current_stance_shown() -> Case:
+    """The current headline stance, "not_recorded" when no published stance is in force.
+
+    `Jurisdiction.stance_level` says "unknown" for both; only its "unknown" rows look at the
+    timeline (an EXISTS served by the stance_juris_effective index).
+    """
+    in_force = Stance.objects.published().current().filter(jurisdiction=OuterRef("pk"))
+    return Case(
+        When(Q(stance_level=StanceLevel.UNKNOWN) & ~Exists(in_force), then=Value(NOT_RECORDED)),
+        default=F("stance_level"),
+        output_field=CharField(),
+    )
+
+
+def stance_shown_on(day) -> Coalesce:
+    """The headline stance in force on `day`, "not_recorded" when none was."""
+    return Coalesce(Stance.objects.headline_level(day=day), Value(NOT_RECORDED))
 
 
 def agreements_of_status(status: str):
@@ -114,8 +157,11 @@ class PublicJurisdictionQuerySet(JurisdictionQuerySet):
 
 
 def public_jurisdictions() -> PublicJurisdictionQuerySet:
-    """Every jurisdiction, as the public pages read them (no query until evaluated)."""
-    return PublicJurisdictionQuerySet(model=Jurisdiction)
+    """Every jurisdiction, as the public pages read them, annotated with `stance_shown` (no query
+    until evaluated)."""
+    return PublicJurisdictionQuerySet(model=Jurisdiction).annotate(
+        **{STANCE_SHOWN: current_stance_shown()}
+    )
 
 
 def designation_groups() -> list[tuple[str, str]]:

@@ -4,7 +4,6 @@
 (function () {
   "use strict";
 
-  var DAY_MS = 86400000;
   var MAX_ZOOM = 12;
 
   function markerLabel(link) {
@@ -161,47 +160,122 @@
     svg.addEventListener("pointercancel", endDrag);
   }
 
-  function isoDay(date) {
-    return date.toISOString().slice(0, 10);
+  // The slider steps through the days on which something on the map changed (the server lists
+  // them in #map-slider-stops, today last), not through every day. Arrow keys, Page Up/Down,
+  // Home and End move it (a native range input); each move fetches the parts of the page that
+  // day changes (/map/fragment/) and swaps them in, after a short pause so that a held key
+  // fetches once. The address follows (history.replaceState). Without script, the date input
+  // and its button submit the form.
+  var SLIDER_PAUSE_MS = 250;
+
+  function readStops() {
+    var script = document.getElementById("map-slider-stops");
+    if (!script) return null;
+    try {
+      var stops = JSON.parse(script.textContent);
+      return Array.isArray(stops) && stops.length > 1 ? stops : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function nearestStop(stops, day) {
+    // The stop whose map is shown on `day`: the last change on or before it; "" is today.
+    if (!day) return stops.length - 1;
+    var found = 0;
+    for (var i = 0; i < stops.length - 1; i++) {
+      if (stops[i][0] <= day) found = i;
+    }
+    return found;
+  }
+
+  function swapParts(html) {
+    var incoming = document.createElement("div");
+    incoming.innerHTML = html;
+    incoming.querySelectorAll("[data-map-part]").forEach(function (part) {
+      var name = part.getAttribute("data-map-part");
+      var current = document.querySelector('[data-map-part="' + name + '"]');
+      if (current) current.replaceWith(part);
+    });
+    document.querySelectorAll('[data-map-part="figure"] [data-map-canvas]').forEach(setUpCanvas);
   }
 
   function setUpSlider(form) {
     var input = form.querySelector("[data-map-date]");
-    if (!input || !input.min || !input.max) return;
-    var first = Date.parse(input.min + "T00:00:00Z");
-    var last = Date.parse(input.max + "T00:00:00Z");
-    if (isNaN(first) || isNaN(last) || last <= first) return;
-    var current = Date.parse((input.value || input.max) + "T00:00:00Z");
-    if (isNaN(current)) current = last;
+    var stops = readStops();
+    var fragmentUrl = form.getAttribute("data-fragment-url");
+    if (!input || !stops || !fragmentUrl || !window.fetch) return;
 
     var wrapper = document.createElement("div");
     wrapper.className = "map-slider";
     var label = document.createElement("label");
     label.htmlFor = "as-of-slider";
-    label.textContent = "Move through time";
+    label.textContent = "Move through the days something changed";
     var slider = document.createElement("input");
     slider.type = "range";
     slider.id = "as-of-slider";
     slider.min = "0";
-    slider.max = String(Math.round((last - first) / DAY_MS));
+    slider.max = String(stops.length - 1);
     slider.step = "1";
-    slider.value = String(Math.round((Math.min(Math.max(current, first), last) - first) / DAY_MS));
-    function day() {
-      return isoDay(new Date(first + Number(slider.value) * DAY_MS));
+    slider.value = String(nearestStop(stops, input.value));
+    var shown = document.createElement("output");
+    shown.htmlFor = "as-of-slider";
+    shown.className = "map-slider__day";
+    var timer = null;
+    var pending = null;
+
+    function stop() {
+      return stops[Number(slider.value)];
     }
-    slider.setAttribute("aria-valuetext", day());
+    function describe() {
+      var chosen = stop();
+      var text = chosen[1] + " (" + (Number(slider.value) + 1) + " of " + stops.length + ")";
+      slider.setAttribute("aria-valuetext", text);
+      shown.textContent = chosen[1];
+    }
+    function query(day) {
+      var params = new URLSearchParams(new FormData(form));
+      params.delete("as_of");
+      if (day) params.set("as_of", day);
+      return params.toString();
+    }
+    function load() {
+      var day = stop()[0];
+      var qs = query(day);
+      if (pending) pending.abort();
+      pending = new AbortController();
+      form.setAttribute("aria-busy", "true");
+      fetch(fragmentUrl + (qs ? "?" + qs : ""), {
+        headers: { Accept: "text/html" },
+        signal: pending.signal,
+        credentials: "same-origin",
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          swapParts(html);
+          history.replaceState(history.state, "", form.getAttribute("action") + (qs ? "?" + qs : ""));
+          form.removeAttribute("aria-busy");
+        })
+        .catch(function (error) {
+          if (error.name === "AbortError") return;
+          form.removeAttribute("aria-busy");
+          // Too many days asked for (429) or a network error: the button still loads the day.
+          shown.textContent = stop()[1] + ": not loaded, use “Show this day”";
+        });
+    }
     slider.addEventListener("input", function () {
-      input.value = day();
-      slider.setAttribute("aria-valuetext", day());
+      input.value = stop()[0];
+      describe();
+      window.clearTimeout(timer);
+      timer = window.setTimeout(load, SLIDER_PAUSE_MS);
     });
-    // Releasing the slider shows the map of the chosen day.
-    slider.addEventListener("change", function () {
-      input.value = day();
-      if (form.requestSubmit) form.requestSubmit();
-      else form.submit();
-    });
+    describe();
     wrapper.appendChild(label);
     wrapper.appendChild(slider);
+    wrapper.appendChild(shown);
     input.closest(".field").after(wrapper);
   }
 
@@ -218,13 +292,15 @@
     filters.appendChild(hidden);
   }
 
+  function setUpCanvas(canvas) {
+    var svg = canvas.querySelector("svg");
+    if (!svg) return;
+    var hideTip = setUpTooltip(canvas);
+    if (!canvas.classList.contains("map-canvas--small")) setUpZoom(canvas, svg, hideTip);
+  }
+
   function init() {
-    document.querySelectorAll("[data-map-canvas]").forEach(function (canvas) {
-      var svg = canvas.querySelector("svg");
-      if (!svg) return;
-      var hideTip = setUpTooltip(canvas);
-      if (!canvas.classList.contains("map-canvas--small")) setUpZoom(canvas, svg, hideTip);
-    });
+    document.querySelectorAll("[data-map-canvas]").forEach(setUpCanvas);
     document.querySelectorAll("[data-map-when]").forEach(function (form) {
       setUpSlider(form);
       carryDayIntoFilters(form);

@@ -95,7 +95,7 @@ def test_jurisdictions_give_level_geoid_parent_and_headline_stance(client, desk)
     assert denver["statement_count"] == 1
     assert denver["latest_statement_on"] == "2019-06-21"
     assert rows["denver-county-co"]["level"] == "county"
-    assert rows["denver-county-co"]["stance"] == "unknown"
+    assert rows["denver-county-co"]["stance"] == "not_recorded"  # no stance on record
 
 
 def test_jurisdiction_filters_are_those_of_cities_and_the_map(client, desk):
@@ -107,11 +107,13 @@ def test_jurisdiction_filters_are_those_of_cities_and_the_map(client, desk):
     assert slugs(stance="limited") == ["denver-co"]
     assert slugs(event="operation-spring") == ["denver-co", "chicago-il"]
     assert slugs(q="county") == ["denver-county-co"]
-    # In 2018 Chicago had no stance yet: the stance filter and field read that day's.
-    then = results(client, "/api/v1/jurisdictions/", {"as_of": "2018-01-01", "stance": "unknown"})
+    # In 2018 Chicago had no stance yet: the stance filter and field read that day's, and
+    # say "not recorded" (not "unknown", a recorded stance: no public position).
+    params = {"as_of": "2018-01-01", "stance": "not_recorded"}
+    then = results(client, "/api/v1/jurisdictions/", params)
     assert {row["slug"]: row["stance"] for row in then} == {
-        "denver-county-co": "unknown",
-        "chicago-il": "unknown",
+        "denver-county-co": "not_recorded",
+        "chicago-il": "not_recorded",
     }
 
 

@@ -131,10 +131,11 @@ def test_changing_the_date_shows_the_stances_in_force_then(page, national):
     page.get_by_role("button", name="Show this day").click()
 
     expect(page).to_have_url(re.compile(r"as_of=2019-06-20"))
-    expect(page.locator(".map-note")).to_contain_text("Stances as of 20 June 2019")
+    expect(page.locator(".map-note")).to_contain_text("Stances as of June 20, 2019")
     assert legend_count(page, "refuses") == "0"
-    assert legend_count(page, "unknown") == "11"
-    assert page.locator(f"{CHICAGO} use").get_attribute("href") == "#m-u"
+    # The seed's stances begin on 21 June 2019: the day before, none is on record.
+    assert legend_count(page, "not_recorded") == "11"
+    assert page.locator(f"{CHICAGO} use").get_attribute("href") == "#m-n"
     # Tarrant County's agreement began the next day; Cook County's and the state's before.
     expect(page.locator(TARRANT)).to_have_count(0)
     expect(page.locator(COOK)).to_have_count(1)
@@ -142,8 +143,8 @@ def test_changing_the_date_shows_the_stances_in_force_then(page, national):
     assert legend_count(page, "cooperates", "counties") == "0"
 
     # The next change is a link away, and applying a filter keeps the day.
-    page.get_by_role("link", name=re.compile("Next change: 21 Jun 2019")).click()
-    expect(page.locator(".map-note")).to_contain_text("21 June 2019")
+    page.get_by_role("link", name=re.compile("Next change: June 21, 2019")).click()
+    expect(page.locator(".map-note")).to_contain_text("June 21, 2019")
     assert legend_count(page, "refuses") == "3"
     expect(page.locator(TARRANT)).to_have_count(1)
     page.locator('.filters input[name="state"][value="IL"]').check()
@@ -153,28 +154,69 @@ def test_changing_the_date_shows_the_stances_in_force_then(page, national):
     expect(page.locator(".map-areas a")).to_have_count(1)  # Cook County, in Illinois
 
 
-def test_the_slider_moves_the_day_for_counties_and_places(page, national):
+def test_the_slider_steps_through_the_days_something_changed_without_a_reload(page, national):
     page.goto(f"{national.url}/map/?as_of=2019-06-21")
     expect(page.locator(TARRANT)).to_have_count(1)
-    slider = page.get_by_label("Move through time")
+    # A page load would lose this; a swap of the map's parts keeps it.
+    page.evaluate("window.sameDocument = true")
+    slider = page.get_by_label("Move through the days something changed")
 
     slider.focus()
-    page.keyboard.press("ArrowLeft")  # one day back, to 2019-06-20; a key press commits it
+    page.keyboard.press("ArrowLeft")  # one change back: Cook County's stance, 1 January 2018
 
-    expect(page).to_have_url(re.compile(r"as_of=2019-06-20"))
-    assert legend_count(page, "refuses") == "0"
+    expect(page).to_have_url(re.compile(r"as_of=2018-01-01"))
+    expect(page.locator(".map-note")).to_contain_text("2018")
     expect(page.locator(TARRANT)).to_have_count(0)
-    expect(page.locator(".map-counties path")).to_have_count(len(counties()))
-
-    # Back across the day Cook County's stance began: the county is no longer shaded.
-    page.get_by_role("textbox", name="Stances as of").fill("2018-01-01")
-    page.get_by_role("button", name="Show this day").click()
     expect(page.locator(COOK)).to_have_count(1)
-    page.get_by_label("Move through time").focus()
-    page.keyboard.press("ArrowLeft")
-    expect(page).to_have_url(re.compile(r"as_of=2017-12-31"))
+    expect(page.locator(".map-counties path")).to_have_count(len(counties()))
+    page.keyboard.press("ArrowLeft")  # Texas's statewide stance, 1 September 2017
+    expect(page).to_have_url(re.compile(r"as_of=2017-09-01"))
     expect(page.locator(COOK)).to_have_count(0)
     expect(page.locator(TEXAS)).to_have_count(1)
+    # End: today (no as_of); Home: the first day anything changed.
+    page.keyboard.press("End")
+    expect(page).not_to_have_url(re.compile(r"as_of="))
+    expect(page.locator(TARRANT)).to_have_count(1)
+    page.keyboard.press("Home")
+    expect(page).to_have_url(re.compile(r"as_of=\d{4}-\d{2}-\d{2}"))
+    assert page.evaluate("window.sameDocument") is True
+    expect(slider).to_be_focused()
+
+
+def test_the_slider_lists_only_the_days_something_changed(page, national):
+    page.goto(f"{national.url}/map/")
+    stops = page.evaluate(
+        "JSON.parse(document.getElementById('map-slider-stops').textContent).map(s => s[0])"
+    )
+    assert [day for day in stops if day in ("2017-09-01", "2018-01-01", "2019-06-21")] == [
+        "2017-09-01",
+        "2018-01-01",
+        "2019-06-21",
+    ]
+    assert stops[-1] == ""  # today, last
+    assert stops == sorted(stops[:-1]) + [""]
+    assert len(stops) < 40  # change days, not 13,000 days
+
+
+def test_on_a_phone_the_map_is_in_the_first_screen_and_nothing_overflows(page, national):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{national.url}/map/")
+    page.screenshot(path="/tmp/shots-h6/map-390.png")
+
+    box = page.locator("svg#us-map").bounding_box()
+    assert box["y"] + box["height"] <= 844, box
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    # Markers at least 8 px across, and no zoom button over the map.
+    marker = page.locator(f"{CHICAGO} use").bounding_box()
+    assert marker["width"] >= 8 and marker["height"] >= 8, marker
+    zoom = page.locator(".map-zoom").bounding_box()
+    assert zoom["y"] >= box["y"] + box["height"] - 1
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{national.url}/map/?as_of=2018-01-01")
+    page.screenshot(path="/tmp/shots-h6/map-1366.png")
 
 
 def test_choosing_a_state_zooms_into_it(page, national):

@@ -18,7 +18,13 @@ LEGEND_ROW = re.compile(
     r'<tr class="map-legend__item" data-stance="(?P<level>\w+)">(?P<row>.*?)</tr>', re.DOTALL
 )
 LEGEND_COUNT = re.compile(r'data-layer="(?P<layer>\w+)">(?P<count>[\d,]+)<')
-STANCE_BY_CODE = {"r": "refuses", "l": "limited", "c": "cooperates", "u": "unknown"}
+STANCE_BY_CODE = {
+    "r": "refuses",
+    "l": "limited",
+    "c": "cooperates",
+    "u": "unknown",
+    "n": "not_recorded",
+}
 
 # What the filter form beside the map costs, whatever the map: a count per facet, and one query
 # for the designation choices. The map's own queries come on top.

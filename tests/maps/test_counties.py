@@ -76,7 +76,8 @@ def test_a_county_with_a_stance_is_shaded_links_to_its_page_and_is_counted(clien
     assert shaded["harris-county-tx"].title == "Harris County, TX: Cooperates"
     counted = legend_counts(response, "counties")
     assert counted["refuses"] == 1 and counted["cooperates"] == 1 and counted["limited"] == 0
-    assert counted["unknown"] == len(counties()) - 2
+    assert counted["unknown"] == 0  # no county has "no public position" on record
+    assert counted["not_recorded"] == len(counties()) - 2
     # Counties are areas, not markers as well.
     assert not set(markers(response)) & set(shaded)
     assert "2 counties and 0 states shaded" in page(response)

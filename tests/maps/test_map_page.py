@@ -108,17 +108,25 @@ def test_each_stance_has_its_own_shape_and_colour_and_the_legend_counts_them(cli
     assert drawn["chicago-il"].stance == "refuses"
     assert drawn["denver-co"].stance == "limited"
     assert drawn["houston-tx"].stance == "cooperates"
-    assert drawn["springfield-il"].stance == "unknown"
+    # Springfield has statements but no stance on record: not recorded, not "no public position".
+    assert drawn["springfield-il"].stance == "not_recorded"
     # The symbols the markers use: a distinct path (shape) and class (colour) for each stance.
-    symbols = {code: html.split(f'id="m-{code}" ', 1)[1].split("/>", 1)[0] for code in "rlcu"}
+    symbols = {code: html.split(f'id="m-{code}" ', 1)[1].split("/>", 1)[0] for code in "rlcun"}
     assert (
         'class="mk mk--refuses mk-symbol"' in symbols["r"] and "a" in symbols["r"]
     )  # arcs: a circle
     assert 'class="mk mk--limited mk-symbol"' in symbols["l"] and "h" in symbols["l"]  # square
     assert 'class="mk mk--cooperates mk-symbol"' in symbols["c"]
     assert 'class="mk mk--unknown mk-symbol"' in symbols["u"]
-    assert len({s.split('d="')[1] for s in symbols.values()}) == 4
-    assert legend_counts(response) == {"refuses": 1, "limited": 1, "cooperates": 1, "unknown": 1}
+    assert 'class="mk mk--not_recorded mk-symbol"' in symbols["n"]  # a hollow ring
+    assert len({s.split('d="')[1] for s in symbols.values()}) == 5
+    assert legend_counts(response) == {
+        "refuses": 1,
+        "limited": 1,
+        "cooperates": 1,
+        "unknown": 0,
+        "not_recorded": 1,
+    }
     assert (
         'Refuses cooperation <span class="map-legend__shape-name">(diagonal lines, circle)' in html
     )
@@ -129,7 +137,7 @@ def test_a_marker_names_the_place_its_state_stance_and_latest_statement(client, 
 
     chicago = markers(client.get(MAP))["chicago-il"]
 
-    assert chicago.title == "Chicago, IL: Refuses cooperation; latest statement 2 Jul 2019"
+    assert chicago.title == "Chicago, IL: Refuses cooperation; latest statement July 2, 2019"
     houston = markers(client.get(MAP))["houston-tx"]
     assert houston.title == "Houston, TX: Cooperates; no published statement"
 
@@ -145,7 +153,7 @@ def test_markers_are_focusable_links_to_the_place_page(client, places):
 @pytest.mark.parametrize(
     ("as_of", "expected"),
     [
-        ("2016-12-31", "unknown"),  # before any stance
+        ("2016-12-31", "not_recorded"),  # before any stance
         ("2017-01-01", "limited"),  # the day the first took effect
         ("2019-06-20", "limited"),  # the last day of the older stance
         ("2019-06-21", "refuses"),  # the day the newer took over (the older's exclusive end)
@@ -158,7 +166,7 @@ def test_as_of_shows_the_stance_in_force_that_day(client, places, as_of, expecte
     assert response.status_code == 200
     assert markers(response)["chicago-il"].stance == expected
     day = datetime.date.fromisoformat(as_of)
-    assert f'Stances as of <time datetime="{as_of}">{day:%-d %B %Y}</time>' in (
+    assert f'Stances as of <time datetime="{as_of}">{day:%B %-d, %Y}</time>' in (
         response.content.decode()
     )
 
@@ -167,8 +175,14 @@ def test_as_of_a_past_day_shows_the_older_level_and_counts_it(client, places):
     response = client.get(MAP, {"as_of": "2018-03-01"})
 
     assert markers(response)["chicago-il"].stance == "limited"
-    assert markers(response)["denver-co"].stance == "unknown"  # its stance began in 2019
-    assert legend_counts(response) == {"refuses": 0, "limited": 1, "cooperates": 1, "unknown": 2}
+    assert markers(response)["denver-co"].stance == "not_recorded"  # its stance began in 2019
+    assert legend_counts(response) == {
+        "refuses": 0,
+        "limited": 1,
+        "cooperates": 1,
+        "unknown": 0,
+        "not_recorded": 2,
+    }
     html = response.content.decode()
     assert "2 of these places have a different stance today." in html
 
@@ -177,7 +191,7 @@ def test_stance_filter_with_as_of_reads_that_days_stances(client, places):
     response = client.get(MAP, {"as_of": "2018-03-01", "stance": "limited"})
 
     assert set(markers(response)) == {"chicago-il"}
-    assert "Stance on 1 March 2018" in response.content.decode()
+    assert "Stance on March 1, 2018" in response.content.decode()
 
 
 def test_as_of_headline_prefers_the_latest_then_the_jurisdiction_wide_stance(client, places):
@@ -194,7 +208,7 @@ def test_as_of_headline_prefers_the_latest_then_the_jurisdiction_wide_stance(cli
 def test_previous_and_next_change_links_step_through_the_timeline(client, places):
     html = client.get(MAP, {"as_of": "2018-03-01"}).content.decode()
 
-    assert "as_of=2019-06-21" in html and "Next change: 21 Jun 2019" in html
+    assert "as_of=2019-06-21" in html and "Next change: June 21, 2019" in html
     assert "as_of=2016-12-31" in html  # the day before the first stance
 
 

@@ -61,7 +61,13 @@ def test_the_national_view_marks_the_most_populous_and_counts_the_rest_by_state(
     assert 'href="?state=IL">Illinois (1)</a>' in html
     assert 'href="?state=TX">Texas (2)</a>' in html
     # The legend counts every place, marked or not.
-    assert legend_counts(response) == {"refuses": 1, "limited": 0, "cooperates": 0, "unknown": 5}
+    assert legend_counts(response) == {
+        "refuses": 1,
+        "limited": 0,
+        "cooperates": 0,
+        "unknown": 0,
+        "not_recorded": 5,
+    }
     assert "marks only the 3 most populous of the 6 places with records" in html
 
 
@@ -75,7 +81,7 @@ def test_a_state_marks_every_place_of_it(client, towns, few_markers):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({"stance": "unknown"}, {"alpha-il", "bravo-il", "charlie-il", "delta-il", "echo-tx"}),
+        ({"stance": "not_recorded"}, {"alpha-il", "bravo-il", "charlie-il", "delta-il", "echo-tx"}),
         ({"q": "o"}, {"bravo-il", "echo-tx", "foxtrot-tx"}),
     ],
     ids=["stance", "name"],

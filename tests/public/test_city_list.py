@@ -43,7 +43,13 @@ def test_facet_counts_honour_the_other_active_filters(client, seeded):
 
     facets = response.context["facets"]
     stance_counts = {o.value: o.count for o in facets["stance"].options}
-    assert stance_counts == {"refuses": 2, "limited": 0, "cooperates": 0, "unknown": 0}
+    assert stance_counts == {
+        "refuses": 2,
+        "limited": 0,
+        "cooperates": 0,
+        "unknown": 0,
+        "not_recorded": 0,
+    }
     # The state facet ignores its own choice, so the other states stay within reach.
     state_counts = {o.value: o.count for o in facets["state"].options}
     assert state_counts["CA"] == 2
