@@ -4,7 +4,8 @@ from django.views.generic import TemplateView
 from cities.models import Jurisdiction, JurisdictionLevel, Official, StanceLevel
 from federal.models import AgreementStatus
 from public.listing import FacetedListView
-from statements.models import Event, Statement
+from statements.models import Event, Stance, Statement, Status
+from tracker.preview import keep_private, may_preview
 
 from . import columns as download_columns
 from .filters import JurisdictionFilter
@@ -23,25 +24,41 @@ CHART_LEVELS = [
 ]
 
 
+# The chart's geometry, in SVG units. The chart is drawn about as wide as a phone's column (and
+# never much wider, site.css), so its 15-unit text stays near 15 px: each label sits on its own
+# line above its bar instead of beside it, which would shrink the whole drawing on a phone.
+CHART_WIDTH = 360
+CHART_BAR_SPACE = 300  # the longest bar; the rest of the width holds its count
+CHART_ROW = 52
+
+
 def stance_chart(counts: dict[str, int]) -> dict:
     """Bars of a horizontal SVG bar chart, scaled to the largest count (no query)."""
     top = max(counts.values(), default=0) or 1
-    bar_space = 300
     bars = []
     for index, level in enumerate(CHART_LEVELS):
         count = counts.get(level, 0)
-        width = round(bar_space * count / top)
+        width = round(CHART_BAR_SPACE * count / top)
+        y = index * CHART_ROW
         bars.append(
             {
                 "level": level.value,
                 "label": level.label,
                 "count": count,
-                "y": index * 40,
+                "y": y,
+                "label_y": y + 16,
+                "bar_y": y + 22,
+                "count_y": y + 38,
                 "width": width,
-                "text_x": 200 + width + 8,
+                "text_x": width + 8,
             }
         )
-    return {"bars": bars, "height": len(bars) * 40, "total": sum(counts.values())}
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": len(bars) * CHART_ROW,
+        "total": sum(counts.values()),
+    }
 
 
 def home(request):
@@ -72,17 +89,14 @@ class JurisdictionListView(FacetedListView):
         # The rows are already `for_list()`: together, `for_download()`.
         return queryset.with_current_stances()
 
-    def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
+    # Downloads: columns in public/places/columns.py, read a chunk of rows at a time.
+    def download_table(self) -> download_columns.JurisdictionTable:
+        return download_columns.JurisdictionTable(self.request.build_absolute_uri)
 
-    @property
-    def columns(self):
-        return download_columns.csv_columns(self.absolute)
-
-    def json_columns(self):
-        return download_columns.json_columns(self.absolute)
-
-    json_extra = staticmethod(download_columns.json_extra)
+    def download_chunks(self, fmt: str, rows, *, count: int):
+        return self.download_table().lines(
+            fmt, rows, count=count, chunk_size=self.download_chunk_size
+        )
 
 
 # The order in which a place's agreements are listed: in force first, then applications, then
@@ -100,6 +114,12 @@ class JurisdictionDetailView(TemplateView):
     more (the places in it whose agencies hold an agreement)."""
 
     template_name = "cities/jurisdiction_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data.get("draft_stances"):
+            keep_private(response)  # shows what readers do not see
+        return response
 
     def get_context_data(self, **kwargs):
         jurisdiction = get_object_or_404(public_jurisdictions().for_detail(), slug=kwargs["slug"])
@@ -126,6 +146,13 @@ class JurisdictionDetailView(TemplateView):
             "events": list(jurisdiction.targeted_by_events.order_by("-starts_on")),
             "statements": list(statements[:DETAIL_STATEMENTS]),
         }
+        if may_preview(self.request.user, Stance):
+            # "View on site" of a draft stance lands here: staff see what waits to be published.
+            context["draft_stances"] = list(
+                jurisdiction.stances.filter(status=Status.DRAFT)
+                .select_related("agency")
+                .order_by("-effective_from", "-pk")
+            )
         if jurisdiction.level == JurisdictionLevel.STATE:
             context["places_in_state_with_agreement"] = (
                 public_jurisdictions()

@@ -28,15 +28,22 @@ PAGES = {
     ),
     "cities csv": ("cities:list", {}, {"format": "csv"}, 4),
     "cities json": ("cities:list", {}, {"format": "json", "designation": "any"}, 6),
-    "statements": ("statements:list", {}, {}, 8),
+    # The statements list: its facets (the office held that day among them), the count, the rows,
+    # and (+1) the rows' sources, shown beside each statement (publisher and date).
+    "statements": ("statements:list", {}, {}, 10),
     "statements filtered": (
         "statements:list",
         {},
         {"city": ["hub-il"], "official": "the-mayor", "event": "raids", "said_after": "2000-01-01"},
-        11,
+        13,
     ),
     "statements json": ("statements:list", {}, {"format": "json"}, 3),
-    "feed": ("statements:feed", {}, {}, 1),
+    # The statements, their sources, the designations in force for their places.
+    "feed": ("statements:feed", {}, {}, 3),
+    # The place (or person), the filter checking it, then as the feed above.
+    "place feed": ("statements:jurisdiction_feed", {"slug": "hub-il"}, {}, 5),
+    "official feed": ("statements:official_feed", {"slug": "the-mayor"}, {}, 5),
+    "embed": ("embed:card", {"slug": "hub-il"}, {}, 4),
     # The place, designations, agencies, agreements, stances (3), roles, events, statements.
     "city": ("cities:detail", {"slug": "hub-il"}, {}, 10),
     "state": ("cities:detail", {"slug": "texas"}, {}, 11),

@@ -1,0 +1,308 @@
+"""Faceted filtering for the public lists: what can be filtered, counted and sorted, the count of
+each facet's choices under the other active filters, and the active filters as removable chips.
+
+The list pages (`public.listing`) build on this; the map and the API reuse the filters.
+"""
+
+import hashlib
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import django_filters
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Count
+from django.http import QueryDict
+from django.utils.text import slugify
+from django.utils.translation import get_language, gettext
+
+from tracker.cache import current_generation
+
+Q_MAX_LENGTH = 200
+# Choices from a model (places, officials, events) beyond this many are left out of a facet,
+# the most frequent kept: at national scale a search matches thousands of places.
+FACET_MODEL_OPTIONS = 30
+# Facet counts and row counts are cached per filter combination and cache generation (any edit
+# starts a new generation), so a repeat of the same filters runs neither again.
+LIST_CACHE_SECONDS = 3600
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    """A sort choice: validated with the other filters, applied by `FacetedFilterSet.sort`."""
+
+    def filter(self, qs, value):
+        return qs
+
+
+def search_text_filter(*, method: str | None = None, field_name: str | None = None, label: str):
+    """A `q` filter that refuses over-long text with a message instead of a slow query."""
+    kwargs = (
+        {"method": method} if method else {"field_name": field_name, "lookup_expr": "icontains"}
+    )
+    return django_filters.CharFilter(
+        label=label,
+        max_length=Q_MAX_LENGTH,
+        error_messages={
+            "max_length": "Search text is limited to %(limit_value)d characters "
+            "(this one has %(show_value)d). Shorten it and search again."
+        },
+        **kwargs,
+    )
+
+
+def collation_key(label: str) -> str:
+    """A label's place in alphabetical order: accents and case aside ("Míchigan" by "Michigan")."""
+    return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    """How to count one filter's choices: group by `value` (a values() path), label each group
+    from `label_fields` (paths, joined by ", ") or from the filter's choices."""
+
+    value: str
+    label_fields: tuple[str, ...] = ()
+    show_zero: bool = False  # list every choice, even those no row has (small enumerations)
+    # Count distinct rows: needed only when a filter or the value joins a to-many relation.
+    distinct: bool = True
+    # Order the choices by their label as the reader reads it ("Nueva York" among the N's in
+    # Spanish), accents aside, instead of in the choices' own order.
+    alphabetical: bool = False
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    multiple: bool
+    options: list[FacetOption]
+    errors: list[str] = field(default_factory=list)
+    hidden: int = 0  # choices with a count left out (beyond FACET_MODEL_OPTIONS)
+
+    @property
+    def any_selected(self) -> bool:
+        return any(option.selected for option in self.options)
+
+
+@dataclass
+class Chip:
+    label: str
+    value: str
+    remove_url: str
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet that also counts each facet's choices under the other active filters.
+
+    Subclasses set `facets = {filter name: FacetSpec}` and `sort_orders = {sort value: ordering}`
+    (an ordering is a tuple of order_by() arguments, or a callable taking the cleaned data).
+    """
+
+    facets: dict[str, FacetSpec] = {}
+    sort_orders: dict[str, tuple] = {}
+    default_sort: str = ""
+
+    # -- filtering ----------------------------------------------------------------------------
+    def filter_queryset(self, queryset, *, skip: str | None = None):
+        """Apply every valid filter except `skip` (invalid fields are left out of cleaned_data)."""
+        for name, value in self.form.cleaned_data.items():
+            if name == skip or isinstance(self.filters[name], SortFilter):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            self.form.is_valid()  # fills cleaned_data with the valid fields
+            self._qs = self.filter_queryset(self.queryset.all())
+        return self._qs
+
+    def sort_value(self) -> str:
+        data = getattr(self.form, "cleaned_data", {})
+        return data.get("sort") or self.get_default_sort()
+
+    def get_default_sort(self) -> str:
+        return self.default_sort
+
+    def sort(self, queryset):
+        """Order `queryset` (already filtered and annotated) by the chosen sort."""
+        ordering = self.sort_orders.get(self.sort_value())
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    # -- cached per filter combination ----------------------------------------------------------
+    def cache_key(self, kind: str) -> str | None:
+        """A key for what these filters give (the page and the sort aside), in this cache
+        generation; None when the form has errors (those pages are not cached)."""
+        if not self.form.is_valid():
+            return None
+
+        items = sorted(
+            (name, sorted(self.data.getlist(name)) if hasattr(self.data, "getlist") else [])
+            for name, flt in self.filters.items()
+            if not isinstance(flt, SortFilter) and name in self.data
+        )
+        digest = hashlib.sha256(repr(items).encode()).hexdigest()[:32]
+        kind_of = f"{type(self).__module__}.{type(self).__qualname__}"
+        # Facets hold their labels as read in the page's language (English or Spanish).
+        language = get_language()
+        return f"list:{kind}:{current_generation()[0]}:{language}:{kind_of}:{digest}"
+
+    def cached(self, kind: str, compute: Callable[[], Any]) -> Any:
+        key = self.cache_key(kind)
+        if key is None:
+            return compute()
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, LIST_CACHE_SECONDS)
+        return value
+
+    def count(self) -> int:
+        """The number of filtered rows, counted without the page's joins and aggregates: one
+        query, none when these filters were counted before in this cache generation."""
+        return self.cached("count", lambda: self.qs.order_by().count())
+
+    # -- facets -------------------------------------------------------------------------------
+    def facet_list(self) -> dict[str, Facet]:
+        """{filter name: Facet}; one query per facet, whatever the number of rows, and none when
+        these filters were counted before in this cache generation."""
+        self.form.is_valid()
+        return self.cached(
+            "facets", lambda: {name: self._facet(name, spec) for name, spec in self.facets.items()}
+        )
+
+    def _facet(self, name: str, spec: FacetSpec) -> Facet:
+        flt = self.filters[name]
+        multiple = isinstance(flt, django_filters.MultipleChoiceFilter)
+        queryset = self.filter_queryset(self.queryset.all(), skip=name)
+        rows = (
+            queryset.order_by()
+            .filter(**{f"{spec.value}__isnull": False})
+            .values(spec.value, *spec.label_fields)
+            # COUNT(*) needs no column of the rows, so an index-only scan can count them.
+            .annotate(n=Count("pk", distinct=True) if spec.distinct else Count("*"))
+        )
+        counts, labels = {}, {}
+        for row in rows:
+            value = str(row[spec.value])
+            counts[value] = row["n"]
+            if spec.label_fields:
+                labels[value] = ", ".join(str(row[f]) for f in spec.label_fields)
+        selected = self.selected_values(name)
+        choices = self._choices(flt)
+        options, hidden = [], 0
+        if choices is not None:
+            for value, label in choices:
+                value = str(value)
+                if value == "":
+                    continue
+                count = counts.get(value, 0)
+                if count or spec.show_zero or value in selected:
+                    options.append(FacetOption(value, str(label), count, value in selected))
+            if spec.alphabetical:
+                options.sort(key=lambda option: collation_key(option.label))
+        else:
+            # Choices from a model: the rows that have a count, plus the selected ones.
+            for value, label in self.selected_labels(name).items():
+                labels.setdefault(value, label)
+            ranked = sorted(labels, key=lambda v: (-counts.get(v, 0), labels[v]))
+            shown = set(ranked[:FACET_MODEL_OPTIONS]) | selected
+            hidden = len(ranked) - len(shown & set(ranked))
+            for value in ranked:
+                if value in shown:
+                    options.append(
+                        FacetOption(value, labels[value], counts.get(value, 0), value in selected)
+                    )
+        errors = list(self.form.errors.get(name, [])) if self.is_bound else []
+        return Facet(name, str(flt.label), multiple, options, errors, hidden)
+
+    @staticmethod
+    def _choices(flt) -> list | None:
+        if isinstance(
+            flt, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter
+        ):
+            return None
+        return list(flt.extra.get("choices") or [])
+
+    # -- what is active -------------------------------------------------------------------------
+    def active(self) -> list[tuple[str, str, str]]:
+        """(filter name, value as in the address, label) of each active filter value."""
+        if hasattr(self, "_active"):
+            return self._active
+        self.form.is_valid()
+        result = []
+        for name, value in self.form.cleaned_data.items():
+            flt = self.filters[name]
+            if isinstance(flt, SortFilter) or value in (None, "", [], ()):
+                continue
+            values = list(value) if isinstance(value, models.QuerySet | list | tuple) else [value]
+            for item in values:
+                result.append((name, self._raw(flt, item), self._label(flt, item)))
+        self._active = result
+        return result
+
+    def selected_values(self, name: str) -> set[str]:
+        return {raw for fname, raw, _ in self.active() if fname == name}
+
+    def selected_labels(self, name: str) -> dict[str, str]:
+        return {raw: label for fname, raw, label in self.active() if fname == name}
+
+    @staticmethod
+    def _raw(flt, item) -> str:
+        if isinstance(item, models.Model):
+            return str(getattr(item, flt.field.to_field_name or "pk"))
+        if hasattr(item, "isoformat"):
+            return item.isoformat()
+        return str(item)
+
+    @staticmethod
+    def _label(flt, item) -> str:
+        if isinstance(item, models.Model):
+            return str(item)
+        choices = flt.extra.get("choices")
+        if choices:
+            return str(dict(choices).get(item, item))
+        if hasattr(item, "isoformat"):
+            return item.isoformat()
+        return str(item)
+
+    def chips(self, query: QueryDict) -> list[Chip]:
+        """One removable chip per active filter value; its link drops that value and the page."""
+        chips = []
+        for name, raw, label in self.active():
+            remaining = query.copy()
+            remaining.pop("page", None)
+            values = [v for v in query.getlist(name) if v != raw]
+            remaining.setlist(name, values) if values else remaining.pop(name, None)
+            chips.append(Chip(str(self.filters[name].label), label, "?" + remaining.urlencode()))
+        return chips
+
+    def file_stem(self) -> str:
+        """`city-chicago-il-stance-refuses`: the active filters, for a download's file name."""
+        parts = []
+        for name, raw, _ in self.active():
+            piece = slugify(raw)[:40]
+            if parts and parts[-2:-1] == [name]:
+                parts[-1] += f"-{piece}"
+            else:
+                parts += [name, piece]
+        return "-".join(slugify(p) for p in parts)[:120].strip("-")
+
+    def describe(self) -> str:
+        """ "City: Chicago, IL; Stance: Refuses cooperation" for titles and feeds."""
+        grouped: dict[str, list[str]] = {}
+        for name, _, label in self.active():
+            grouped.setdefault(str(self.filters[name].label), []).append(label)
+        either = f" {gettext('or')} "
+        return "; ".join(f"{k}: {either.join(v)}" for k, v in grouped.items())
