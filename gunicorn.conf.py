@@ -27,3 +27,15 @@ preload_app = True
 if not os.environ.get("REDIS_URL") and workers > 1:
     os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
 wsgi_app = "tracker.wsgi:application"
+
+
+def post_fork(server, worker):
+    """One line per request: the access line records every response with its status and request
+    id, so Django's warning for a 4xx response ("Not Found: /x") would repeat it. Errors stay: a
+    5xx's traceback is what the access line cannot say."""
+    import logging
+
+    from tracker.logs import OnlyErrors
+
+    if server.cfg.accesslog:
+        logging.getLogger("django.request").addFilter(OnlyErrors())
