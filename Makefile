@@ -7,7 +7,12 @@ PORT ?= 8000
 # Tests need a key; the value only has to be stable for one run.
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: install run test lint format migrate seed serve demo places fuzz bench clean cluster cluster-down cluster-test
+# What readers never see in Spanish: the admin (editors work in English), tests, the benchmark.
+CATALOGUE := locale/es/LC_MESSAGES/django.po
+MESSAGES_IGNORE := --ignore='templates/admin/*' --ignore='*/admin*.py' --ignore='tests/*' \
+	--ignore='bench/*' --ignore='demo/*' --ignore='staticfiles/*' --ignore='var/*' --ignore='deploy/*'
+
+.PHONY: translations messages install run test lint format migrate seed serve demo places fuzz bench clean cluster cluster-down cluster-test screenshots
 
 $(PY):
 	@python=$$(scripts/find-python) || exit 1; \
@@ -19,7 +24,28 @@ $(VENV)/.installed: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed translations
+
+# The Spanish pages read locale/es/LC_MESSAGES/django.mo, compiled from django.po by GNU gettext's
+# msgfmt (Debian/Ubuntu: apt-get install gettext; macOS: brew install gettext). The .mo is
+# committed too, so a machine without gettext still serves Spanish; with it, it is rebuilt here.
+translations: $(VENV)/.installed
+	@if command -v msgfmt >/dev/null; then \
+		msgfmt --check-format -o $(CATALOGUE:.po=.mo) $(CATALOGUE); \
+	else \
+		echo "msgfmt not found (install gettext): using the committed locale/es/LC_MESSAGES/django.mo"; \
+	fi
+
+# Gather every marked string into the Spanish catalogue and list what still needs translating
+# (docs/glossary.md holds the terms). Rerun after adding strings; `make test` fails until the
+# catalogue is complete (tests/i18n/test_catalogue.py).
+messages: install
+	@command -v msgfmt >/dev/null || { echo "make messages needs GNU gettext (apt-get install gettext)"; exit 1; }
+	DEBUG=true $(PY) manage.py makemessages -l es --no-obsolete $(MESSAGES_IGNORE) --verbosity 0
+	@msgfmt --check --statistics -o /dev/null $(CATALOGUE)
+	@msgattrib --untranslated --no-wrap $(CATALOGUE) | grep -E '^msgid ' | sed 1d | sed 's/^/untranslated: /' || true
+	@msgattrib --only-fuzzy --no-wrap $(CATALOGUE) | grep -E '^msgid ' | sed 1d | sed 's/^/fuzzy: /' || true
+	msgfmt --check-format -o $(CATALOGUE:.po=.mo) $(CATALOGUE)
 
 migrate: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
@@ -77,7 +103,14 @@ cluster-test: install
 	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
 		$(PY) -m pytest tests/cluster -s $(PYTEST_ARGS)
 
+# Every public page at 390x844 and 1366x900 in Chromium, as PNGs in var/screenshots/<size>/
+# (scripts/screenshots.py seeds and serves a database of its own; ARGS=--fresh seeds it again).
+screenshots: install
+	$(PY) scripts/screenshots.py $(ARGS)
+
+# The Spanish catalogue's checks (tests/i18n) need GNU gettext: make test refuses to run without it.
 test: install
+	@command -v msgfmt >/dev/null && command -v xgettext >/dev/null || { echo "make test needs GNU gettext for the Spanish catalogue's checks: apt-get install gettext"; exit 1; }
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracker.models import TimeStampedModel
@@ -14,90 +15,90 @@ from .querysets import JurisdictionQuerySet, OfficialQuerySet, RoleQuerySet
 class State(models.TextChoices):
     """USPS codes of the 50 states, the District of Columbia and the five inhabited territories."""
 
-    AL = "AL", "Alabama"
-    AK = "AK", "Alaska"
-    AS = "AS", "American Samoa"
-    AZ = "AZ", "Arizona"
-    AR = "AR", "Arkansas"
-    CA = "CA", "California"
-    CO = "CO", "Colorado"
-    CT = "CT", "Connecticut"
-    DE = "DE", "Delaware"
-    DC = "DC", "District of Columbia"
-    FL = "FL", "Florida"
-    GA = "GA", "Georgia"
-    GU = "GU", "Guam"
-    HI = "HI", "Hawaii"
-    ID = "ID", "Idaho"
-    IL = "IL", "Illinois"
-    IN = "IN", "Indiana"
-    IA = "IA", "Iowa"
-    KS = "KS", "Kansas"
-    KY = "KY", "Kentucky"
-    LA = "LA", "Louisiana"
-    ME = "ME", "Maine"
-    MD = "MD", "Maryland"
-    MA = "MA", "Massachusetts"
-    MI = "MI", "Michigan"
-    MN = "MN", "Minnesota"
-    MS = "MS", "Mississippi"
-    MO = "MO", "Missouri"
-    MT = "MT", "Montana"
-    NE = "NE", "Nebraska"
-    NV = "NV", "Nevada"
-    NH = "NH", "New Hampshire"
-    NJ = "NJ", "New Jersey"
-    NM = "NM", "New Mexico"
-    NY = "NY", "New York"
-    NC = "NC", "North Carolina"
-    ND = "ND", "North Dakota"
-    MP = "MP", "Northern Mariana Islands"
-    OH = "OH", "Ohio"
-    OK = "OK", "Oklahoma"
-    OR = "OR", "Oregon"
-    PA = "PA", "Pennsylvania"
-    PR = "PR", "Puerto Rico"
-    RI = "RI", "Rhode Island"
-    SC = "SC", "South Carolina"
-    SD = "SD", "South Dakota"
-    TN = "TN", "Tennessee"
-    TX = "TX", "Texas"
-    UT = "UT", "Utah"
-    VT = "VT", "Vermont"
-    VI = "VI", "Virgin Islands"
-    VA = "VA", "Virginia"
-    WA = "WA", "Washington"
-    WV = "WV", "West Virginia"
-    WI = "WI", "Wisconsin"
-    WY = "WY", "Wyoming"
+    AL = "AL", _("Alabama")
+    AK = "AK", _("Alaska")
+    AS = "AS", _("American Samoa")
+    AZ = "AZ", _("Arizona")
+    AR = "AR", _("Arkansas")
+    CA = "CA", _("California")
+    CO = "CO", _("Colorado")
+    CT = "CT", _("Connecticut")
+    DE = "DE", _("Delaware")
+    DC = "DC", _("District of Columbia")
+    FL = "FL", _("Florida")
+    GA = "GA", _("Georgia")
+    GU = "GU", _("Guam")
+    HI = "HI", _("Hawaii")
+    ID = "ID", _("Idaho")
+    IL = "IL", _("Illinois")
+    IN = "IN", _("Indiana")
+    IA = "IA", _("Iowa")
+    KS = "KS", _("Kansas")
+    KY = "KY", _("Kentucky")
+    LA = "LA", _("Louisiana")
+    ME = "ME", _("Maine")
+    MD = "MD", _("Maryland")
+    MA = "MA", _("Massachusetts")
+    MI = "MI", _("Michigan")
+    MN = "MN", _("Minnesota")
+    MS = "MS", _("Mississippi")
+    MO = "MO", _("Missouri")
+    MT = "MT", _("Montana")
+    NE = "NE", _("Nebraska")
+    NV = "NV", _("Nevada")
+    NH = "NH", _("New Hampshire")
+    NJ = "NJ", _("New Jersey")
+    NM = "NM", _("New Mexico")
+    NY = "NY", _("New York")
+    NC = "NC", _("North Carolina")
+    ND = "ND", _("North Dakota")
+    MP = "MP", _("Northern Mariana Islands")
+    OH = "OH", _("Ohio")
+    OK = "OK", _("Oklahoma")
+    OR = "OR", _("Oregon")
+    PA = "PA", _("Pennsylvania")
+    PR = "PR", _("Puerto Rico")
+    RI = "RI", _("Rhode Island")
+    SC = "SC", _("South Carolina")
+    SD = "SD", _("South Dakota")
+    TN = "TN", _("Tennessee")
+    TX = "TX", _("Texas")
+    UT = "UT", _("Utah")
+    VT = "VT", _("Vermont")
+    VI = "VI", _("Virgin Islands")
+    VA = "VA", _("Virginia")
+    WA = "WA", _("Washington")
+    WV = "WV", _("West Virginia")
+    WI = "WI", _("Wisconsin")
+    WY = "WY", _("Wyoming")
 
 
 class JurisdictionLevel(models.TextChoices):
-    CITY = "city", "City"
-    COUNTY = "county", "County"
-    CITY_COUNTY = "city_county", "Consolidated city-county"
-    FEDERAL_DISTRICT = "federal_district", "Federal district"
-    STATE = "state", "State"
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+    CITY_COUNTY = "city_county", _("Consolidated city-county")
+    FEDERAL_DISTRICT = "federal_district", _("Federal district")
+    STATE = "state", _("State")
 
 
 class StanceLevel(models.TextChoices):
     """A jurisdiction's police cooperation with ICE; the codes are part of the public API."""
 
-    REFUSES = "refuses", "Refuses cooperation"
-    LIMITED = "limited", "Limited cooperation"
-    COOPERATES = "cooperates", "Cooperates"
-    UNKNOWN = "unknown", "No public position"
+    REFUSES = "refuses", _("Refuses cooperation")
+    LIMITED = "limited", _("Limited cooperation")
+    COOPERATES = "cooperates", _("Cooperates")
+    UNKNOWN = "unknown", _("No public position")
 
 
 class AgencyKind(models.TextChoices):
-    POLICE = "police", "Police department"
-    SHERIFF = "sheriff", "Sheriff"
-    CORRECTIONS = "corrections", "Jail or corrections"
-    MAYORS_OFFICE = "mayors_office", "Mayor's office"
-    IMMIGRANT_AFFAIRS = "immigrant_affairs", "Office of immigrant affairs"
-    COUNCIL = "council", "Council"
-    PROSECUTOR = "prosecutor", "Prosecutor"
-    OTHER = "other", "Other"
+    POLICE = "police", _("Police department")
+    SHERIFF = "sheriff", _("Sheriff")
+    CORRECTIONS = "corrections", _("Jail or corrections")
+    MAYORS_OFFICE = "mayors_office", _("Mayor's office")
+    IMMIGRANT_AFFAIRS = "immigrant_affairs", _("Office of immigrant affairs")
+    COUNCIL = "council", _("Council")
+    PROSECUTOR = "prosecutor", _("Prosecutor")
+    OTHER = "other", _("Other")
 
 
 def jurisdiction_slug(name: str, state: str) -> str:

@@ -12,6 +12,7 @@ Models are declared in the order their tables depend on each other (backups load
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracker.models import TimeStampedModel
@@ -20,30 +21,30 @@ from .querysets import AgreementQuerySet, DesignationQuerySet
 
 
 class ListKind(models.TextChoices):
-    PARTICIPATING = "participating", "Participating agencies"
-    PENDING = "pending", "Pending agencies"
+    PARTICIPATING = "participating", _("Participating agencies")
+    PENDING = "pending", _("Pending agencies")
 
 
 class SupportType(models.TextChoices):
     """ICE's three 287(g) models, labelled as ICE's sheets spell them."""
 
-    JAIL_ENFORCEMENT = "jail_enforcement", "Jail Enforcement Model"
-    TASK_FORCE = "task_force", "Task Force Model"
-    WARRANT_SERVICE = "warrant_service", "Warrant Service Officer"
+    JAIL_ENFORCEMENT = "jail_enforcement", _("Jail Enforcement Model")
+    TASK_FORCE = "task_force", _("Task Force Model")
+    WARRANT_SERVICE = "warrant_service", _("Warrant Service Officer")
 
 
 class ListedType(models.TextChoices):
     """The sheet's TYPE column: which government the agency belongs to."""
 
-    COUNTY = "county", "County"
-    MUNICIPALITY = "municipality", "Municipality"
-    STATE_AGENCY = "state_agency", "State Agency"
+    COUNTY = "county", _("County")
+    MUNICIPALITY = "municipality", _("Municipality")
+    STATE_AGENCY = "state_agency", _("State Agency")
 
 
 class AgreementStatus(models.TextChoices):
-    LISTED = "listed", "Listed"
-    NO_LONGER_LISTED = "no_longer_listed", "No longer listed"
-    PENDING = "pending", "Pending"
+    LISTED = "listed", _("Listed")
+    NO_LONGER_LISTED = "no_longer_listed", _("No longer listed")
+    PENDING = "pending", _("Pending")
 
 
 class ReviewKind(models.TextChoices):

@@ -4,35 +4,56 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cities.models import StanceLevel
 from tracker.models import CuratedModel, Status, TimeStampedModel
+from tracker.text import shorten
 from tracker.validation import ConstraintValidationMixin
 
 from .querysets import EventQuerySet, SourceQuerySet, StanceQuerySet, StatementQuerySet
 
 
 class Medium(models.TextChoices):
-    PRESS_STATEMENT = "press_statement", "Press statement"
-    SOCIAL_MEDIA = "social_media", "Social media post"
-    INTERVIEW = "interview", "Interview"
-    PRESS_CONFERENCE = "press_conference", "Press conference"
-    ORDER = "order", "Order or directive"
-    LETTER = "letter", "Letter"
-    OTHER = "other", "Other"
-    NOT_STATED = "not_stated", "Not stated in the source"
+    PRESS_STATEMENT = "press_statement", _("Press statement")
+    SOCIAL_MEDIA = "social_media", _("Social media post")
+    INTERVIEW = "interview", _("Interview")
+    PRESS_CONFERENCE = "press_conference", _("Press conference")
+    ORDER = "order", _("Order or directive")
+    LETTER = "letter", _("Letter")
+    OTHER = "other", _("Other")
+    NOT_STATED = "not_stated", _("Not stated in the source")
 
 
 class DateBasis(models.TextChoices):
-    SAID = "said", "Said on this date"
-    REPORTED = "reported", "Said on or before this date (the date it was reported)"
+    SAID = "said", _("Said on this date")
+    REPORTED = "reported", _("Said on or before this date (the date it was reported)")
+
+
+class QuoteLanguage(models.TextChoices):
+    """The language a statement was made in: its quote is shown in it, marked with its `lang`."""
+
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+    CHINESE = "zh", _("Chinese")
+    VIETNAMESE = "vi", _("Vietnamese")
+    HAITIAN_CREOLE = "ht", _("Haitian Creole")
+    FRENCH = "fr", _("French")
+    OTHER = "und", _("Another language")
+
+
+class TranslationLanguage(models.TextChoices):
+    """The site's languages, into which an editor may translate a statement."""
+
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
 
 
 class Practice(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Unknown"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 PRACTICE_FIELDS = (
@@ -206,6 +227,21 @@ class Statement(ConstraintValidationMixin, CuratedModel):
     summary = models.TextField(
         blank=True, help_text="A faithful paraphrase, for what the source reports without quoting."
     )
+    # Quotes stay as they were said; readers of the other language get an editor's translation,
+    # labelled as such (templates/statements/_quote.html).
+    language = models.CharField(
+        max_length=3,
+        choices=QuoteLanguage,
+        default=QuoteLanguage.ENGLISH,
+        help_text="The language the statement was made in.",
+    )
+    translation = models.TextField(
+        "editor's translation",
+        blank=True,
+        help_text="A translation of the quote (or summary) by an editor, shown to readers of that "
+        "language and labelled as a translation.",
+    )
+    translation_language = models.CharField(max_length=2, choices=TranslationLanguage, blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="statements")
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"
@@ -245,23 +281,41 @@ class Statement(ConstraintValidationMixin, CuratedModel):
                 name="statement_medium_valid",
                 violation_error_message="Choose a medium from the list.",
             ),
+            models.CheckConstraint(
+                condition=(Q(translation="") & Q(translation_language=""))
+                | (
+                    ~Q(translation="")
+                    & ~Q(translation_language="")
+                    & ~Q(translation_language=F("language"))
+                ),
+                name="statement_translation_has_other_language",
+                violation_error_message="A translation needs its language, which must differ "
+                "from the language the statement was made in.",
+            ),
             status_valid("statement"),
             retraction_has_reason("statement"),
         ]
 
     constraint_fields = {
         "statement_has_speaker": "official",
+        "statement_translation_has_other_language": "translation_language",
         "statement_has_quote_or_summary": "quote",
         "statement_medium_valid": "medium",
         "statement_retraction_has_reason": "retraction_reason",
     }
 
     def __str__(self):
-        text = self.quote or self.summary
-        return f"{self.speaker_name}, {self.said_on:%Y-%m-%d}: {text[:60]}"
+        text = shorten(self.quote or self.summary, 60)
+        return f"{self.speaker_name}, {self.said_on:%Y-%m-%d}: {text}"
 
     def get_absolute_url(self):
         return reverse("statements:detail", kwargs={"pk": self.pk})
+
+    def translation_for(self, language: str) -> str:
+        """The editor's translation for readers of `language`, if there is one ("" otherwise)."""
+        if self.translation and self.translation_language == language != self.language:
+            return self.translation
+        return ""
 
     @property
     def speaker_name(self) -> str:
@@ -291,31 +345,37 @@ class Stance(ConstraintValidationMixin, CuratedModel):
     effective_from = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     joins_ice_operations = models.CharField(
-        "takes part in ICE enforcement operations",
+        _("takes part in ICE enforcement operations"),
         max_length=10,
         choices=Practice,
         default=Practice.UNKNOWN,
     )
     shares_databases = models.CharField(
-        "gives ICE access to police or jail databases",
+        _("gives ICE access to police or jail databases"),
         max_length=10,
         choices=Practice,
         default=Practice.UNKNOWN,
     )
     honours_detainers = models.CharField(
-        "honours ICE detainer requests", max_length=10, choices=Practice, default=Practice.UNKNOWN
+        _("honours ICE detainer requests"),
+        max_length=10,
+        choices=Practice,
+        default=Practice.UNKNOWN,
     )
     notifies_releases = models.CharField(
-        "notifies ICE before releasing people",
+        _("notifies ICE before releasing people"),
         max_length=10,
         choices=Practice,
         default=Practice.UNKNOWN,
     )
     has_287g_agreement = models.CharField(
-        "has a 287(g) agreement", max_length=10, choices=Practice, default=Practice.UNKNOWN
+        _("has a 287(g) agreement"), max_length=10, choices=Practice, default=Practice.UNKNOWN
     )
     declared_sanctuary = models.CharField(
-        "has a declared sanctuary policy", max_length=10, choices=Practice, default=Practice.UNKNOWN
+        _("has a declared sanctuary policy"),
+        max_length=10,
+        choices=Practice,
+        default=Practice.UNKNOWN,
     )
     summary = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="stances")

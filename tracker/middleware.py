@@ -12,6 +12,8 @@ from django.core.exceptions import TooManyFieldsSent
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from .text import CONTROL_CHARACTERS
 
@@ -95,25 +97,28 @@ class BadInputMiddleware:
         try:
             request.GET  # noqa: B018  (parses the query string, counting its fields)
         except TooManyFieldsSent:
-            return (
-                f"The address has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} "
-                "parameters. Remove some filters and try again."
-            )
+            return gettext(
+                "The address has more than %(limit)s parameters. Remove some filters and try again."
+            ) % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
         if not _is_utf8(_wsgi_bytes(request.META.get("QUERY_STRING", ""))):
-            return (
+            return gettext(
                 "The address contains text that is not valid UTF-8. "
                 "Retype the search or filter values and try again."
             )
         for key, values in request.GET.lists():
             if len(values) > MAX_VALUES_PER_PARAMETER:
-                return (
-                    f"The address repeats “{key[:40]}” {len(values):,} times; a filter takes at "
-                    f"most {MAX_VALUES_PER_PARAMETER} values. Choose fewer and try again."
-                )
+                return gettext(
+                    "The address repeats “%(name)s” %(count)s times; a filter takes at most "
+                    "%(limit)s values. Choose fewer and try again."
+                ) % {
+                    "name": key[:40],
+                    "count": number_format(len(values), force_grouping=True),
+                    "limit": MAX_VALUES_PER_PARAMETER,
+                }
         texts = (text for key, values in request.GET.lists() for text in (key, *values))
         # NUL is left to the forms, whose message names the field that holds it.
         if any(CONTROL_CHARACTERS.search(text.replace("\x00", "")) for text in texts):
-            return (
+            return gettext(
                 "The address contains control characters, which no search or filter can use. "
                 "Retype the values and try again."
             )

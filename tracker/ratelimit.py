@@ -37,7 +37,8 @@ class Limit:
         """ "10 downloads a minute" """
         count, _, period = self.rate.partition("/")
         multiple, unit = period[:-1], PERIOD_WORDS[period[-1]]
-        per = f"every {multiple} {unit}s" if multiple not in ("", "1") else f"a {unit}"
+        article = "an" if unit == "hour" else "a"
+        per = f"every {multiple} {unit}s" if multiple not in ("", "1") else f"{article} {unit}"
         return f"{count} {self.what} {per}"
 
 
@@ -57,10 +58,11 @@ LIST_VIEWS = frozenset(
         "statements:changes_feed",
         "maps:map",
         "maps:geojson",
+        "maps:fragment",
     }
 )
 DOWNLOAD_VIEWS = frozenset({"cities:list", "statements:list"})
-MAP_VIEWS = frozenset({"maps:map", "maps:geojson"})
+MAP_VIEWS = frozenset({"maps:map", "maps:geojson", "maps:fragment"})
 LOGIN_VIEW = "admin:login"
 
 
@@ -74,7 +76,7 @@ def limit_for(request) -> Limit | None:
         return None
     if request.user.is_authenticated:
         return None
-    if view in DOWNLOAD_VIEWS and request.GET.get("format") in ("csv", "json"):
+    if view in DOWNLOAD_VIEWS and request.GET.get("format") in ("csv", "json", "sources_csv"):
         return DOWNLOADS
     if view in MAP_VIEWS and request.GET.get("as_of"):
         return MAP_DATES

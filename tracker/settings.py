@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "statements",
     "federal",
     "public",
+    "alerts",
     "demo",
 ]
 
@@ -72,9 +73,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tracker.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: a first visit whose Accept-Language prefers Spanish is sent to /es/
+    # before any cached English page could answer it (tracker/i18n.py).
+    "tracker.i18n.FirstVisitLanguageMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "tracker.cache.AnonymousPageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Inside the page cache (a hit keeps the headers it was stored with) and before the 400/503
+    # pages are rendered, so /es/ addresses get Spanish error pages.
+    "django.middleware.locale.LocaleMiddleware",
     # Inside the page cache, so a cached page keeps the policy it was rendered with.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Refuses unusable input (too many parameters, bad UTF-8, oversized forms) with a 400 page.
@@ -112,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "tracker.i18n.languages",
             ],
         },
     },
@@ -149,7 +157,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# English at the addresses it always had, Spanish under /es/ (tracker/urls.py, docs/glossary.md).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language ("June 21, 2019", "21 de junio de 2019") and Spanish numbers
+# ("1.234"): tracker/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
@@ -178,7 +192,10 @@ SEED_DIR = Path(os.environ.get("SEED_DIR", BASE_DIR / "seed"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "tracker.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "tracker.middleware.RequestIdLogFilter"},
+        "not_logged_by_django": {"()": "tracker.logs.OnlyResponsesDjangoDidNotLog"},
+    },
     "formatters": {
         "json": {
             "format": '{"time": "%(asctime)s", "level": "%(levelname)s", "logger": "%(name)s", '
@@ -194,6 +211,15 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django gives its own loggers handlers of their own (plain text on the console under DEBUG,
+    # runserver's request lines); each record then also reached the root's handler and was printed
+    # twice. Without them every record is printed once, by the root, as JSON; runserver's line for
+    # a 4xx or 5xx is left out, as `django.request` has logged that response (gunicorn.conf.py
+    # does the converse: its access line stays, Django's 4xx warning goes).
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "filters": ["not_logged_by_django"], "propagate": True},
+    },
 }
 
 # Security. HTTPS=true (behind TLS in production) turns on redirects, HSTS and secure cookies.
@@ -355,3 +381,25 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 # Where readers report an error (the methodology page's mailto link).
 CORRECTIONS_EMAIL = os.environ.get("CORRECTIONS_EMAIL", "corrections@example.org")
+
+# E-mail alerts (docs/alerts.md): mail leaves through SMTP at EMAIL_HOST:EMAIL_PORT; with DEBUG and
+# no EMAIL_BACKEND it is printed on the console instead. `send_alert_digests` runs from cron.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND
+)
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH == SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+        "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "alerts@localhost")
+# Days a confirmation link works; unconfirmed subscriptions older than that are deleted.
+ALERTS_CONFIRM_DAYS = int(os.environ.get("ALERTS_CONFIRM_DAYS", "7"))
+# Subscription requests per client address (tracker/ratelimit.py's format; empty lifts it).
+RATE_LIMIT_ALERTS = os.environ.get("RATE_LIMIT_ALERTS", "10/h")

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import CharField, F, Q, QuerySet, Value
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from statements.models import Correction, Stance, Statement, Status
 
@@ -57,12 +59,12 @@ def _statement_title(statement: Statement) -> str:
     text = text if len(text) <= 80 else f"{text[:79]}…"
     return (
         f"{statement.speaker_name} ({statement.jurisdiction}), "
-        f"{statement.said_on:%B %-d, %Y}: “{text}”"
+        f"{date_format(statement.said_on)}: “{text}”"
     )
 
 
 def _stance_title(stance: Stance) -> str:
-    return f"Stance of {stance}"
+    return gettext("Stance of %(stance)s") % {"stance": stance}
 
 
 def hydrate(rows) -> list[Change]:

@@ -151,6 +151,10 @@ def build_world(index: int, key: str, text: str) -> World:
         medium=Medium.PRESS_STATEMENT,
         quote=text,
         summary=text,
+        # Said in Spanish, with an editor's English translation that English pages show.
+        language="es",
+        translation=text,
+        translation_language="en",
         event=event,
         status=Status.PUBLISHED,
     )
@@ -249,6 +253,7 @@ def covered_fields() -> set[tuple[str, str]]:
         ("Statement", "quote"),
         ("Statement", "summary"),
         ("Statement", "retraction_reason"),
+        ("Statement", "translation"),
         ("Stance", "summary"),
         ("Stance", "retraction_reason"),
         ("Correction", "note"),
