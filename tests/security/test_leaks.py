@@ -295,9 +295,7 @@ def test_no_public_url_shows_or_counts_a_hidden_record(newsroom, settings, tmp_p
             assert response.status_code == 200, f"{route}: {url} gave {response.status_code}"
             text = read(response).lower()
             leaked = [
-                kind
-                for kind, marker in MARKERS.items()
-                if marker in text and kind not in allowed
+                kind for kind, marker in MARKERS.items() if marker in text and kind not in allowed
             ]
             assert leaked == [], f"{url} shows {leaked}"
             if response["Content-Type"].startswith("text/html"):
