@@ -108,9 +108,10 @@ cluster-test: install
 screenshots: install
 	$(PY) scripts/screenshots.py $(ARGS)
 
-# The Spanish catalogue's checks (tests/i18n) need GNU gettext: make test refuses to run without it.
+# The Spanish catalogue's checks (tests/i18n) need GNU gettext; without it they skip and say so
+# (under CI=true they fail).
 test: install
-	@command -v msgfmt >/dev/null && command -v xgettext >/dev/null || { echo "make test needs GNU gettext for the Spanish catalogue's checks: apt-get install gettext"; exit 1; }
+	@command -v msgfmt >/dev/null && command -v xgettext >/dev/null || echo "GNU gettext not found (apt-get install gettext): the Spanish catalogue's checks will be skipped"
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
