@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from tracker.spreadsheet import neutralise
@@ -103,22 +104,6 @@ def rows_in_order(queryset, ids: list, *, chunk_size: int) -> Iterator:
         yield from (by_pk[pk] for pk in wanted if pk in by_pk)
 
 
-def rows_by_keyset(queryset, *, chunk_size: int) -> Iterator:
-    """Every row of `queryset` in primary-key order, `chunk_size` at a time, each chunk the rows
-    after the last one seen (keyset pagination: an index range, however far in): one query per
-    chunk plus its prefetches, in constant memory."""
-    last = None
-    while True:
-        chunk = queryset.order_by("pk")
-        if last is not None:
-            chunk = chunk.filter(pk__gt=last)
-        rows = list(chunk[:chunk_size])
-        yield from rows
-        if len(rows) < chunk_size:
-            return
-        last = rows[-1].pk
-
-
 def ending_in_failure_marker(chunks: Iterable[str], marker: str) -> Iterator[str]:
     """The chunks; if making them fails, the marker last, then the error again so that the
     server aborts the response instead of ending it as if it were whole."""
@@ -130,19 +115,26 @@ def ending_in_failure_marker(chunks: Iterable[str], marker: str) -> Iterator[str
         raise
 
 
+def in_english(chunks: Iterable[str]) -> Iterator[str]:
+    """The chunks made in English: a download is the same file from /es/ as from an English page
+    (labels such as `state_name` and `stance_label` included), so scripts need no language."""
+    with translation.override("en"):
+        yield from chunks
+
+
 def streamed_response(chunks: Iterable[str], fmt: str, filename: str) -> StreamingHttpResponse:
     """The file's chunks streamed as they are made; a failure part-way ends the body with the
     format's failure marker and aborts the response."""
     marker, content_type = (CSV_FAILED, CSV_TYPE) if fmt == "csv" else (JSON_FAILED, JSON_TYPE)
     response = StreamingHttpResponse(
-        ending_in_failure_marker(chunks, marker), content_type=content_type
+        ending_in_failure_marker(in_english(chunks), marker), content_type=content_type
     )
     return _attachment(response, filename)
 
 
 def compress(content: Iterable[str]) -> bytes:
     """A whole file, gzip-compressed: what `compressed_response` serves."""
-    return gzip.compress("".join(content).encode("utf-8"), compresslevel=6)
+    return gzip.compress("".join(in_english(content)).encode("utf-8"), compresslevel=6)
 
 
 def compressed_response(body: bytes, content_type: str, filename: str, *, accepts_gzip: bool):
@@ -160,29 +152,24 @@ def compressed_response(body: bytes, content_type: str, filename: str, *, accept
     return _attachment(response, filename)
 
 
-def source_json(source) -> dict:
-    """A source's full citation as a JSON object (its `cited_in` must be joined)."""
-    return {
-        "publisher": source.publisher,
-        "title": source.title,
-        "url": source.url,
-        "published_on": source.published_on,
-        "archived_url": source.archived_url,
-        "cited_in": (
-            {"publisher": source.cited_in.publisher, "url": source.cited_in.url}
-            if source.cited_in_id
-            else None
-        ),
-    }
+# The long CSV of sources (`?format=sources_csv`, docs/downloads.md): one row per record and
+# source, so a record with three sources is three rows, never parallel pipe-joined cells.
+SOURCES_FORMAT = "sources_csv"
+SOURCES_FILE_SUFFIX = "sources.csv"
+SOURCE_ROW_COLUMNS = (
+    "position",
+    "publisher",
+    "title",
+    "url",
+    "published_on",
+    "archived_url",
+    "cited_in_publisher",
+    "cited_in_url",
+)
 
 
-def source_field(source, attr: str) -> str:
-    """One field of a source as text for a CSV cell; `cited_in` gives the citing publisher."""
-    if attr == "cited_in":
-        return source.cited_in.publisher if source.cited_in_id else ""
-    if attr == "published_on":
-        return source.published_on.isoformat() if source.published_on else ""
-    return getattr(source, attr) or ""
+def source_csv_header(record_columns: Iterable[str]) -> str:
+    return CSV_WRITER.writerow([*record_columns, *SOURCE_ROW_COLUMNS])
 
 
 # -- The complete files ---------------------------------------------------------------------------

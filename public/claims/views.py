@@ -1,15 +1,19 @@
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
 from cities.models import Role
-from public.downloads import source_field, source_json
-from public.listing import Column, FacetedListView
-from statements.models import Event, Statement
+from public import downloads
+from public.filter_errors import filter_errors, filter_errors_text
+from public.listing import FacetedListView, ListControlsForm
+from statements.models import Event, Statement, Status
+from tracker.preview import keep_private, may_preview
 
 from . import changes
+from .columns import StatementTable
 from .filters import StatementFilter
 
 EVENT_STATEMENTS = 50
@@ -32,13 +36,6 @@ def role_held_on(statement, roles=None):
     return roles[0] if roles else None
 
 
-def _joined(attr):
-    def get(statement):
-        return " | ".join(source_field(s, attr) for s in statement.sources.all())
-
-    return get
-
-
 class StatementListView(FacetedListView):
     filterset_class = StatementFilter
     template_name = "statements/statement_list.html"
@@ -50,62 +47,58 @@ class StatementListView(FacetedListView):
     def download_queryset(self, queryset):
         return queryset.for_download()
 
+    def page_queryset(self, queryset):
+        # Each row shows its sources' publishers and dates: one query for the page's sources.
+        return queryset.with_sources()
+
     def get_extra_context(self) -> dict:
         query = self.request.GET.copy()
         for key in ("page", "format"):
             query.pop(key, None)
         feed_url = reverse("statements:feed") + (f"?{query.urlencode()}" if query else "")
-        return {"feed_url": feed_url}
+        return {"feed_url": feed_url, "sources_format": downloads.SOURCES_FORMAT}
 
-    def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
+    # -- the long CSV of sources: one row per statement and source ------------------------------
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == downloads.SOURCES_FORMAT:
+            return self.sources_download(request)
+        return super().get(request, *args, **kwargs)
 
-    def _role(self, statement):
-        roles = statement.official.roles.all() if statement.official_id else []
-        role = role_held_on(statement, list(roles))
-        return role.label if role else ""
+    def sources_download(self, request):
+        """`?format=sources_csv`: the sources of every statement the filters match, one row per
+        statement and source, under the same filters, row limit and refusals as the CSV."""
+        query = request.GET.copy()
+        query.pop("format")
+        filterset = self.filterset_class(query, queryset=self.get_queryset(), request=request)
+        controls = ListControlsForm(query)
+        if not (filterset.is_valid() & controls.is_valid()):
+            return HttpResponseBadRequest(
+                filter_errors_text(filter_errors(filterset.form, controls), refused="download"),
+                content_type=downloads.TEXT_TYPE,
+            )
+        count = filterset.count()
+        if count > settings.DOWNLOAD_MAX_ROWS:
+            return downloads.too_large_response(
+                request, kind=self.download_kind, count=count, limit=settings.DOWNLOAD_MAX_ROWS
+            )
+        table = self.download_table()
+        chunks = table.chunks_in_order(
+            filterset.sort(self.annotate(filterset.qs)),
+            count=count,
+            chunk_size=self.download_chunk_size,
+            full=True,
+        )
+        filename = self.download_filename(filterset, downloads.SOURCES_FILE_SUFFIX)
+        return downloads.streamed_response(table.sources_lines(chunks), "csv", filename)
 
-    @property
-    def scalar_columns(self):
-        return [
-            Column("id", lambda s: s.pk),
-            Column("url", lambda s: self.absolute(s.get_absolute_url())),
-            Column("said_on", lambda s: s.said_on),
-            Column("said_on_basis", lambda s: s.said_on_basis),
-            Column("speaker", lambda s: s.speaker_name),
-            Column("official", lambda s: s.official.name if s.official_id else ""),
-            Column("official_slug", lambda s: s.official.slug if s.official_id else ""),
-            Column("speaker_role", self._role),
-            Column("agency", lambda s: s.agency.name if s.agency_id else ""),
-            Column("jurisdiction", lambda s: s.jurisdiction.name),
-            Column("jurisdiction_slug", lambda s: s.jurisdiction.slug),
-            Column("state", lambda s: s.jurisdiction.state),
-            Column("jurisdiction_stance", lambda s: s.jurisdiction.stance_level),
-            Column("medium", lambda s: s.medium),
-            Column("event", lambda s: s.event.name if s.event_id else ""),
-            Column("event_slug", lambda s: s.event.slug if s.event_id else ""),
-            Column("quote", lambda s: s.quote),
-            Column("summary", lambda s: s.summary),
-        ]
+    # -- downloads: columns in public/claims/columns.py, read a chunk of rows at a time ---------
+    def download_table(self) -> StatementTable:
+        return StatementTable(self.request.build_absolute_uri)
 
-    @property
-    def columns(self):
-        return [
-            *self.scalar_columns,
-            Column("source_publishers", _joined("publisher")),
-            Column("source_titles", _joined("title")),
-            Column("source_urls", _joined("url")),
-            Column("source_dates", _joined("published_on")),
-            Column("source_archived_urls", _joined("archived_url")),
-            Column("source_cited_in", _joined("cited_in")),
-        ]
-
-    def json_columns(self):
-        return self.scalar_columns
-
-    @staticmethod
-    def json_extra(statement) -> dict:
-        return {"sources": [source_json(s) for s in statement.sources.all()]}
+    def download_chunks(self, fmt: str, rows, *, count: int):
+        return self.download_table().lines(
+            fmt, rows, count=count, chunk_size=self.download_chunk_size
+        )
 
 
 class StatementDetailView(TemplateView):
@@ -114,9 +107,24 @@ class StatementDetailView(TemplateView):
 
     template_name = "statements/statement_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["preview"]:
+            keep_private(response)
+        return response
+
     def get_context_data(self, **kwargs):
-        statement = get_object_or_404(Statement.objects.for_permalink(), pk=kwargs["pk"])
-        return {"statement": statement, "role": role_held_on(statement)}
+        # Staff who may change statements also see drafts, bannered; others get the 404.
+        if may_preview(self.request.user, Statement):
+            queryset = Statement.objects.for_preview()
+        else:
+            queryset = Statement.objects.for_permalink()
+        statement = get_object_or_404(queryset, pk=kwargs["pk"])
+        return {
+            "statement": statement,
+            "role": role_held_on(statement),
+            "preview": statement.status == Status.DRAFT,
+        }
 
 
 class EventDetailView(TemplateView):

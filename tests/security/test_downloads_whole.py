@@ -18,7 +18,8 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
-from public import downloads, listing
+from public import download_tables, downloads, listing
+from public.claims.columns import StatementTable
 from statements.models import Statement
 from tests import factories
 
@@ -132,8 +133,10 @@ def test_a_stream_that_fails_part_way_ends_with_a_marker_and_an_error(
 
         return make_or_fail
 
-    monkeypatch.setattr(downloads, "csv_line", failing_after_three_rows(downloads.csv_line))
-    monkeypatch.setattr(downloads, "json_item", failing_after_three_rows(downloads.json_item))
+    # Each row's cells are made one row at a time, but written a chunk (two rows) at a time.
+    table = StatementTable
+    monkeypatch.setattr(table, "csv_values", failing_after_three_rows(table.csv_values))
+    monkeypatch.setattr(table, "json_item", failing_after_three_rows(table.json_item))
     for fmt in ("csv", "json"):
         rows["n"] = 0
         response = client.get(STATEMENTS, {"format": fmt})
@@ -148,7 +151,7 @@ def test_a_stream_that_fails_part_way_ends_with_a_marker_and_an_error(
         assert last_line == "#DOWNLOAD FAILED: this file is incomplete; download it again.", fmt
         if fmt == "csv":
             *whole_rows, marker = csv_of(body.encode())  # a CSV reader skips the blank line
-            assert len(whole_rows) == 3
+            assert len(whole_rows) == 2  # the first chunk; the second failed at its second row
             assert marker["id"].startswith("#DOWNLOAD FAILED")
         else:
             with pytest.raises(json.JSONDecodeError):
@@ -173,6 +176,7 @@ def test_the_complete_files_hold_every_published_record_with_checksums(
     assert set(files) == {
         "sanctuary-tracker-statements.csv.gz",
         "sanctuary-tracker-statements.json.gz",
+        "sanctuary-tracker-statements.sources.csv.gz",
         "sanctuary-tracker-cities.csv.gz",
         "sanctuary-tracker-cities.json.gz",
     }
@@ -210,10 +214,10 @@ def test_a_build_that_fails_leaves_the_previous_files_whole(monkeypatch, six_sta
     build()
     before = (bulk_root / "sanctuary-tracker-statements.csv.gz").read_bytes()
 
-    def broken(values):
+    def broken(table, rows):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(downloads, "csv_values_line", broken)
+    monkeypatch.setattr(download_tables.Table, "csv_text", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         build()
 

@@ -1,6 +1,7 @@
 """manage.py build_bulk_downloads: the complete files of every published record, for /downloads/."""
 
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,7 +43,8 @@ class Command(BaseCommand):
         "Write gzipped CSV and JSON files of every published statement and every jurisdiction, "
         "with the columns of the site's downloads, into BULK_DOWNLOADS_ROOT (served at "
         "/downloads/), with manifest.json (rows, sizes, dates, SHA-256) and SHA256SUMS. "
-        "Reads in chunks by primary key, in constant memory, from one consistent snapshot; "
+        "Reads plain values in chunks by primary key (a few queries per chunk, none per row), "
+        "in constant memory, from one consistent snapshot; "
         "each file replaces the old one only once whole. Run it daily (cron)."
     )
 
@@ -76,51 +78,76 @@ class Command(BaseCommand):
                 built += self.build(view_class, request, root, chunk_size=options["chunk_size"])
         downloads.write_manifest(root, built)
 
-    def build(self, view_class, request, root, *, chunk_size: int) -> list[downloads.BulkFile]:
-        """The list's CSV and JSON, written in one pass over its rows: one query per chunk of
-        `chunk_size` rows plus the list's prefetches."""
+    def build(
+        self, view_class, request, root, *, chunk_size: int, formats=("csv", "json", "sources")
+    ) -> list[downloads.BulkFile]:
+        """The list's files (its CSV, its JSON and, for a list with sources, the long CSV of
+        sources; `formats` picks fewer), written in one pass over its rows in primary-key order:
+        the view's table reads a chunk of `chunk_size` rows as plain values in a few queries
+        (public/claims/columns.py, public/places/columns.py), none per row."""
         view = view_class()
         view.setup(request)
         kind = view.download_kind
         filterset = view.filterset_class(QueryDict(), queryset=view.get_queryset(), request=request)
         if not filterset.is_valid():
             raise CommandError(f"The {kind} list refuses no filters: {filterset.errors}")
-        queryset = view.download_queryset(view.annotate(filterset.qs))
-        columns, json_columns = view.columns, view.json_columns()
-        csv_path = root / downloads.bulk_name(kind, "csv")
-        json_path = root / downloads.bulk_name(kind, "json")
-        started, rows = time.monotonic(), 0
-        with downloads.GzippedFile(csv_path) as csv_file, downloads.GzippedFile(json_path) as js:
-            csv_file.write(downloads.csv_header(columns))
-            js.write(downloads.JSON_START)
-            for row in downloads.rows_by_keyset(queryset, chunk_size=chunk_size):
-                # Each column is read once for both files (the JSON's are the CSV's first ones).
-                values = {c.name: c.get(row) for c in columns}
-                csv_file.write(downloads.csv_values_line(values.values()))
-                item = {c.name: values[c.name] for c in json_columns}
-                if view.json_extra is not None:
-                    item |= view.json_extra(row)
-                js.write((downloads.JSON_SEPARATOR if rows else "") + "\n")
-                js.write(downloads.JSON_ENCODER.encode(item))
-                rows += 1
-            js.write(downloads.JSON_END)
+        queryset = view.annotate(filterset.qs)
+        table = view.download_table()
+        # A list whose records have sources in a long CSV (statements) gets that file too.
+        has_sources = hasattr(table, "sources_text") and "sources" in formats
+        paths = {
+            fmt: root / downloads.bulk_name(kind, suffix)
+            for fmt, suffix in (
+                ("csv", "csv"),
+                ("json", "json"),
+                (downloads.SOURCES_FORMAT, downloads.SOURCES_FILE_SUFFIX),
+            )
+            if fmt in formats or (fmt == downloads.SOURCES_FORMAT and has_sources)
+        }
+        started, rows, source_rows = time.monotonic(), 0, 0
+        with ExitStack() as stack:
+            files = {fmt: stack.enter_context(downloads.GzippedFile(p)) for fmt, p in paths.items()}
+            csv_file = files.get("csv")
+            js = files.get("json")
+            sources = files.get(downloads.SOURCES_FORMAT)
+            if csv_file:
+                csv_file.write(table.csv_header())
+            if js:
+                js.write(downloads.JSON_START)
+            if sources:
+                sources.write(table.sources_header())
+            chunks = table.chunks_by_keyset(
+                queryset, chunk_size=chunk_size, full=bool(js or sources)
+            )
+            for chunk in chunks:
+                if csv_file:
+                    csv_file.write(table.csv_text(chunk))
+                if js:
+                    js.write(table.json_text(chunk, first=not rows))
+                if sources:
+                    text, lines = table.sources_text(chunk)
+                    sources.write(text)
+                    source_rows += lines
+                rows += len(chunk)
+            if js:
+                js.write(downloads.JSON_END)
         seconds = time.monotonic() - started
-        files = [
+        built = [
             downloads.BulkFile(
-                name=path.name,
+                name=paths[fmt].name,
                 kind=kind,
                 format=fmt,
-                rows=rows,
+                rows=source_rows if fmt == downloads.SOURCES_FORMAT else rows,
                 bytes=written.size,
                 sha256=written.sha256,
                 built_at=self.built_at,
             )
-            for fmt, path, written in (("csv", csv_path, csv_file), ("json", json_path, js))
+            for fmt, written in files.items()
         ]
         if self.verbosity >= 1:
-            sizes = ", ".join(f"{f.name} {f.bytes / 1e6:,.1f} MB" for f in files)
+            sizes = ", ".join(f"{f.name} {f.bytes / 1e6:,.1f} MB" for f in built)
             self.stdout.write(
                 f"{kind}: {rows:,} rows in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} "
                 f"rows/s): {sizes}"
             )
-        return files
+        return built
