@@ -365,6 +365,7 @@ def main() -> int:
             )
         result = load_while_editing(args, env, urls, server.base, ledger)
         written = json.loads(ledger.read_text())
+        time.sleep(2)  # the promise is "visible within 2 s", not at once (tracker/cache.py)
         lost = lost_edits(written, server.base)
     finally:
         server.stop()

@@ -75,6 +75,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _changes_show_at_once(settings):
+    # A test reads its own writes on the next request; the page cache's grace after a change
+    # (PAGE_CACHE_STALE_SECONDS) has tests of its own in tests/tracker/test_page_cache.py.
+    settings.PAGE_CACHE_STALE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _no_rate_limits(settings):
     # Tests send many requests from one address at once; tests about rate limits turn them on.
     settings.RATELIMIT_ENABLE = False

@@ -297,6 +297,9 @@ DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Larger pages (gzipped, as stored) are served but not cached, so no address can fill the cache.
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
+# After a public change a cached page younger than this is still served while it is rebuilt at
+# most once in that time (tracker/cache.py); a publish is visible within it plus one render.
+PAGE_CACHE_STALE_SECONDS = float(os.environ.get("PAGE_CACHE_STALE_SECONDS", "1"))
 
 # The public API (/api/v1/, docs/api.md): read-only JSON, paged by cursor, open to any origin for
 # GET, rate limited per client address: RATE_LIMIT_API, "120/m" is 120 a minute ("s", "m", "h",

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.cache import cache
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from cities.models import Jurisdiction
@@ -130,3 +130,25 @@ def test_a_rebuild_releases_its_lock_so_the_next_change_shows_too(client, seeded
 def cache_key_of(path: str) -> str:
     request = RequestFactory().get(path)
     return AnonymousPageCacheMiddleware(lambda request: None).cache_key(request)
+
+
+def test_after_a_change_a_page_built_within_the_grace_is_served_then_rebuilt_once(
+    client, seeded, settings
+):
+    """With edits coming every second, each page is rendered at most once per grace period;
+    a reader sees the change once the grace has passed (editors, signed in, see it at once)."""
+    settings.PAGE_CACHE_STALE_SECONDS = 60
+    page = reverse("cities:detail", kwargs={"slug": "chicago-il"})
+    before = a_cached_page(client, page)
+    chicago = Jurisdiction.objects.get(slug="chicago-il")
+    chicago.name = "Chicago (renamed within the grace)"
+    chicago.save()
+
+    during = client.get(page)
+    assert during["X-Page-Cache"] == "stale"
+    assert during.content == before.content
+
+    settings.PAGE_CACHE_STALE_SECONDS = 0  # the grace has passed
+    after = Client().get(page)
+    assert after["X-Page-Cache"] == "miss"
+    assert "Chicago (renamed within the grace)" in text(after)
