@@ -9,6 +9,7 @@ each test reports every problem of its page at once.
 
 import pytest
 
+from tests.alerts.pages import alert_tokens
 from tests.public_pages import SIZES, public_pages
 
 from .conftest import axe_violations, describe_violations, watch
@@ -27,7 +28,15 @@ RESULT_PEEK = 48
 
 
 @pytest.fixture(scope="module")
-def tabs(browser, seeded_live_server):
+def alert_links(seeded_live_server, django_db_blocker):
+    """The alerts pages' links need a subscription the server can read: committed once with the
+    seed (a test's own transaction is invisible to the server's thread on PostgreSQL)."""
+    with django_db_blocker.unblock():
+        alert_tokens()
+
+
+@pytest.fixture(scope="module")
+def tabs(browser, seeded_live_server, alert_links):
     """A browser tab per size, each in a context of its own, kept for the module's tests; closed
     before the server stops, so no request of theirs is still being answered then."""
     opened = {}
