@@ -26,6 +26,10 @@ PROJECT_APPS = ("tracker", *DATA_APPS)
 # Tables whose rows the release held and the upgrade must keep.
 KEPT_APPS = ("cities", "statements")
 
+# Statement.search_vector is PostgreSQL's index of the quote, summary and (since statements
+# 0009) the speaker's and place's names: the upgrade recomputes it.
+DERIVED_COLUMNS = {"search_vector"}
+
 SAID_ON = datetime.date(2019, 6, 21)
 WHEN = datetime.datetime(2019, 6, 22, 9, 30, tzinfo=datetime.UTC)
 
@@ -259,9 +263,11 @@ def test_a_database_at_the_last_release_upgrades_with_every_row_intact(executor)
     after = snapshot(executor.loader.project_state().apps, labels=before)
     assert set(after) == set(before), "a table of the release is gone"
     for label, rows in before.items():
-        # A column added since the release may hold its default; every old one is unchanged.
-        kept = [{name: row[name] for name in rows[0]} for row in after[label]] if rows else []
-        assert kept == rows, label
+        # A column added since the release may hold its default; every old one is unchanged,
+        # except what the database derives from the others (rebuilt by the upgrade on purpose).
+        names = [name for name in (rows[0] if rows else ()) if name not in DERIVED_COLUMNS]
+        kept = [{name: row[name] for name in names} for row in after[label]]
+        assert kept == [{name: row[name] for name in names} for row in rows], label
 
     today_reads_the_records(ids)
     todays_constraints_hold(ids)
