@@ -11,9 +11,11 @@ worker_class = "sync" if threads == 1 else "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then so that no leak can grow without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then so that no leak can grow without bound. Not too often: a new
+# worker spends its first requests compiling templates and opening connections, which at 2,000
+# requests a second with 5,000 per worker was a restart every 12 s and a p99 of 850 ms.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests_jitter = max_requests // 10
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
