@@ -10,11 +10,15 @@ query per chunk for each to-many relation (`ids_in`), URLs formatted from a pref
 import csv
 import io
 import json
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from django.db import connections
+from django.db import connections, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from tracker.spreadsheet import FORMULA_TRIGGERS
 
@@ -60,16 +64,24 @@ class Table:
             yield self.read(queryset, full=full)
             return
         ids = list(queryset.values_list("pk", flat=True))
-        unordered = queryset.order_by()
+        yield from read_ahead(self._chunks_of(queryset.order_by(), ids, chunk_size, full=full))
+
+    def _chunks_of(self, unordered, ids: list, chunk_size: int, *, full: bool):
         for start in range(0, len(ids), chunk_size):
             wanted = ids[start : start + chunk_size]
             chunk = self.read(ids_in(unordered, "pk", wanted), full=full)
             by_pk = {self.pk_of(row): row for row in chunk}
             yield [by_pk[pk] for pk in wanted if pk in by_pk]
 
-    def chunks_by_keyset(self, queryset, *, chunk_size: int, full: bool):
+    def chunks_by_keyset(
+        self, queryset, *, chunk_size: int, full: bool, snapshot: str | None = None
+    ):
         """Every row of `queryset` in primary-key order, a chunk at a time, each chunk the rows
-        after the last one seen (an index range, however far in): constant memory."""
+        after the last one seen (an index range, however far in): constant memory. `snapshot`:
+        the exported PostgreSQL snapshot of the caller's transaction, to read ahead in it."""
+        return read_ahead(self._chunks_after(queryset, chunk_size, full=full), snapshot=snapshot)
+
+    def _chunks_after(self, queryset, chunk_size: int, *, full: bool):
         last = None
         while True:
             chunk = queryset.order_by("pk")
@@ -122,6 +134,88 @@ class Table:
             yield self.json_text(rows, first=first)
             first = first and not rows
         yield JSON_END
+
+
+class _End:
+    """What the reading thread puts last: the end of the chunks, or the error that ended them."""
+
+    def __init__(self, error: BaseException | None = None):
+        self.error = error
+
+
+def read_ahead(
+    chunks: Iterator[list], *, using: str = "default", snapshot: str | None = None
+) -> Iterator[list]:
+    """`chunks`, the next one read from the database by a thread of its own while this one is
+    written out, so the database's work and the writing overlap; one chunk waits at most, so
+    memory stays constant. The thread has its own connection, closed when it ends, and stops
+    when the reader stops early (a download cancelled).
+
+    Inside a transaction the chunks are read in turn instead, as another connection would not
+    see what the transaction wrote (a test's records), unless the transaction exported its
+    PostgreSQL `snapshot` (pg_export_snapshot()), which the thread's transaction then reads."""
+    if connections[using].in_atomic_block and snapshot is None:
+        yield from chunks
+        return
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stopped = threading.Event()
+    language = translation.get_language()
+
+    def hand_over(item) -> bool:
+        while not stopped.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            with translation.override(language), in_snapshot(snapshot, using):
+                for chunk in chunks:
+                    if not hand_over(chunk):
+                        return
+            hand_over(_End())
+        except BaseException as error:  # handed to the writer, which raises it
+            hand_over(_End(error))
+        finally:
+            connections.close_all()  # this thread's own
+
+    reader = threading.Thread(target=read, name="download-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while not isinstance(item := ready.get(), _End):
+            yield item
+        if item.error is not None:
+            raise item.error
+    finally:
+        stopped.set()
+        reader.join(timeout=5)
+
+
+@contextmanager
+def in_snapshot(snapshot: str | None, using: str):
+    """A read-only transaction that sees what the exporting transaction saw (no-op for None)."""
+    if snapshot is None:
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connections[using].cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+        yield
+
+
+def plain_rows(queryset) -> list[tuple]:
+    """The rows of a `values_list()` of plain columns and counts, as the database driver gives
+    them: Django's per-row converters (an int() of each count, which the driver already gives
+    as an int) cost more than the query over a chunk of rows. Not for dates on SQLite, which
+    its driver gives as text."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def ids_in(queryset, field: str, ids: list):

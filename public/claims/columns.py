@@ -132,10 +132,12 @@ class StatementTable(tables.Table):
                 sources[source[0]].append(source)
         else:
             counts = dict(
-                through.order_by()
-                .values("statement_id")
-                .annotate(n=Count("pk"))
-                .values_list("statement_id", "n")
+                tables.plain_rows(
+                    through.order_by()
+                    .values("statement_id")
+                    .annotate(n=Count("pk"))
+                    .values_list("statement_id", "n")
+                )
             )
         url = self.url
         table = []

@@ -1,7 +1,7 @@
 """manage.py build_bulk_downloads: the complete files of every published record, for /downloads/."""
 
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,6 +48,9 @@ class Command(BaseCommand):
         "each file replaces the old one only once whole. Run it daily (cron)."
     )
 
+    # The exported PostgreSQL snapshot the files are read in (one_snapshot), if any.
+    snapshot: str | None = None
+
     def add_arguments(self, parser):
         parser.add_argument(
             "--base-url",
@@ -67,16 +70,26 @@ class Command(BaseCommand):
         # The moment of the snapshot the files hold, as the manifest gives it.
         self.built_at = timezone.now().replace(microsecond=0)
         built = []
-        # Inside a caller's transaction (a test, a script) its snapshot already holds.
-        own_snapshot = not connection.in_atomic_block
-        with transaction.atomic():
-            if connection.vendor == "postgresql" and own_snapshot:
-                # One snapshot for every chunk and file: the files agree with each other.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with self.one_snapshot():
             for view_class in VIEWS:
                 built += self.build(view_class, request, root, chunk_size=options["chunk_size"])
         downloads.write_manifest(root, built)
+
+    @contextmanager
+    def one_snapshot(self):
+        """A transaction whose snapshot every chunk and file is read in, so the files agree with
+        each other; on PostgreSQL exported (`self.snapshot`), so that the thread reading the
+        next chunk ahead (read_ahead) reads in it too. Inside a caller's transaction (a test, a
+        script) that transaction's snapshot already holds."""
+        own_snapshot = not connection.in_atomic_block
+        self.snapshot = None
+        with transaction.atomic():
+            if connection.vendor == "postgresql" and own_snapshot:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    cursor.execute("SELECT pg_export_snapshot()")
+                    self.snapshot = cursor.fetchone()[0]
+            yield
 
     def build(
         self, view_class, request, root, *, chunk_size: int, formats=("csv", "json", "sources")
@@ -117,7 +130,7 @@ class Command(BaseCommand):
             if sources:
                 sources.write(table.sources_header())
             chunks = table.chunks_by_keyset(
-                queryset, chunk_size=chunk_size, full=bool(js or sources)
+                queryset, chunk_size=chunk_size, full=bool(js or sources), snapshot=self.snapshot
             )
             for chunk in chunks:
                 if csv_file:
