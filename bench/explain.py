@@ -39,7 +39,7 @@ def main() -> int:
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from tracker.cache import bump_generation
+    from tracker.page_tags import bump_generation
 
     if connection.vendor != "postgresql":
         print("EXPLAIN is read on PostgreSQL: set DATABASE_URL to the demo database.")

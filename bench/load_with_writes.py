@@ -346,7 +346,7 @@ def main() -> int:
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     setup_django(env)
     if args.redis_url:
-        from tracker.cache import bump_generation
+        from tracker.page_tags import bump_generation
 
         bump_generation()  # pages an earlier run left in the shared cache are not this run's
     urls = choose_urls()

@@ -149,7 +149,7 @@ def measure(path: str, runs: int) -> dict[str, float]:
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from tracker.cache import bump_generation
+    from tracker.page_tags import bump_generation
 
     client = Client(HTTP_HOST="127.0.0.1")
     timings, cpu_timings = [], []

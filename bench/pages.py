@@ -21,7 +21,7 @@ def inspect_pages(targets) -> dict[str, dict]:
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from tracker.cache import bump_generation
+    from tracker.page_tags import bump_generation
 
     def get(client, path):
         started = time.perf_counter()

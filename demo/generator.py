@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from cities.models import Agency, Jurisdiction, Official, Place, Role
 from statements.models import Event, Source, Stance, Statement
 from statements.services import jurisdictions_refresh_stance
-from tracker.cache import bump_generation
+from tracker.page_tags import bump_generation
 
 from .bulk import Ids, Writer
 from .candidates import choose_places

@@ -15,17 +15,19 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models import Count
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext
 
-from tracker.cache import current_generation
+from tracker.page_tags import LISTS, tags_signature
 
 Q_MAX_LENGTH = 200
 # Choices from a model (places, officials, events) beyond this many are left out of a facet,
 # the most frequent kept: at national scale a search matches thousands of places.
 FACET_MODEL_OPTIONS = 30
-# Facet counts and row counts are cached per filter combination and cache generation (any edit
-# starts a new generation), so a repeat of the same filters runs neither again.
+# Facet counts and row counts are cached per filter combination and the versions of what the
+# lists show (any statement or stance changed starts new ones: tracker/page_tags.py), so a
+# repeat of the same filters runs neither again.
 LIST_CACHE_SECONDS = 3600
 
 
@@ -141,9 +143,14 @@ class FacetedFilterSet(django_filters.FilterSet):
         return queryset.order_by(*ordering) if ordering else queryset
 
     # -- cached per filter combination ----------------------------------------------------------
+    @cached_property
+    def lists_version(self) -> str:
+        """The versions of what the lists show, read once, before anything is counted."""
+        return tags_signature(LISTS)
+
     def cache_key(self, kind: str) -> str | None:
-        """A key for what these filters give (the page and the sort aside), in this cache
-        generation; None when the form has errors (those pages are not cached)."""
+        """A key for what these filters give (the page and the sort aside), at these versions
+        of the records; None when the form has errors (those pages are not cached)."""
         if not self.form.is_valid():
             return None
 
@@ -156,7 +163,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         kind_of = f"{type(self).__module__}.{type(self).__qualname__}"
         # Facets hold their labels as read in the page's language (English or Spanish).
         language = get_language()
-        return f"list:{kind}:{current_generation()[0]}:{language}:{kind_of}:{digest}"
+        return f"list:{kind}:{self.lists_version}:{language}:{kind_of}:{digest}"
 
     def cached(self, kind: str, compute: Callable[[], Any]) -> Any:
         key = self.cache_key(kind)
@@ -170,13 +177,13 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def count(self) -> int:
         """The number of filtered rows, counted without the page's joins and aggregates: one
-        query, none when these filters were counted before in this cache generation."""
+        query, none when these filters were counted before at these versions."""
         return self.cached("count", lambda: self.qs.order_by().count())
 
     # -- facets -------------------------------------------------------------------------------
     def facet_list(self) -> dict[str, Facet]:
         """{filter name: Facet}; one query per facet, whatever the number of rows, and none when
-        these filters were counted before in this cache generation."""
+        these filters were counted before at these versions."""
         self.form.is_valid()
         return self.cached(
             "facets", lambda: {name: self._facet(name, spec) for name, spec in self.facets.items()}

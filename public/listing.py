@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from tracker.cache import accepts_gzip
+from tracker.page_tags import LISTS, depends_on
 
 from . import downloads
 from .facets import (
@@ -60,8 +61,8 @@ __all__ = [
 PAGE_SIZE = 50
 FORMATS = ("html", "csv", "json")
 # A download of at most this many rows is built whole once, compressed and kept in the cache
-# per filters and generation (a few hundred KB); a larger one is streamed in chunks and never
-# held in memory. Over settings.DOWNLOAD_MAX_ROWS a download is refused (the complete files).
+# per filters and versions of the records (a few hundred KB); a larger one is streamed in chunks
+# and never held in memory. Over settings.DOWNLOAD_MAX_ROWS a download is refused (the complete files).
 CACHED_DOWNLOAD_ROWS = 2_000
 # Pages beyond this are refused with a message: an offset this deep costs a sort of every match,
 # and no reader pages this far (10,000 rows); filters or the complete files serve them better.
@@ -145,6 +146,7 @@ class FacetedListView(View):
         return {}
 
     def get(self, request, *args, **kwargs):
+        depends_on(request, *LISTS)
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         controls = ListControlsForm(request.GET)
         valid = filterset.is_valid() & controls.is_valid()
@@ -195,8 +197,8 @@ class FacetedListView(View):
     @staticmethod
     def page_rows(filterset, rows, page_obj) -> list:
         """The page's rows, in one query. The ids of each page, in order, are cached per filters,
-        sort and cache generation, so a repeat fetches its rows by primary key instead of sorting
-        every match again (a search ranks all its matches to find the best 50)."""
+        sort and versions of the records, so a repeat fetches its rows by primary key instead of
+        sorting every match again (a search ranks all its matches to find the best 50)."""
         key = filterset.cache_key(f"ids:{filterset.sort_value()}:{page_obj.number}")
         ids = cache.get(key) if key else None
         if ids is None:

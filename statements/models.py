@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -9,6 +10,15 @@ from simple_history.models import HistoricalRecords
 
 from cities.models import StanceLevel
 from tracker.models import CuratedModel, Status, TimeStampedModel
+from tracker.page_tags import (
+    SITE,
+    STANCES,
+    STATEMENTS,
+    official_tag,
+    place_stance_tag,
+    place_tag,
+    statement_tag,
+)
 from tracker.text import shorten
 from tracker.validation import ConstraintValidationMixin
 
@@ -133,6 +143,11 @@ class Source(ConstraintValidationMixin, TimeStampedModel):
         "source_has_url_or_citing_source": "url",
         "source_not_cited_in_itself": "cited_in",
     }
+
+    def page_cache_tags(self, *, created: bool) -> set[str]:
+        # A new source shows nowhere until a published record cites it, which bumps that
+        # record's pages; a change to a cited one may show on any page.
+        return set() if created else {SITE}
 
     def __str__(self):
         when = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""
@@ -304,6 +319,19 @@ class Statement(ConstraintValidationMixin, CuratedModel):
         "statement_retraction_has_reason": "retraction_reason",
     }
 
+    remembered_fields = ("jurisdiction_id", "official_id")
+
+    def page_cache_tags(self, *, created: bool = False) -> set[str]:
+        """Its page, its place's and speaker's (now and as last read), every list."""
+        places = {self.jurisdiction_id, self.loaded_values.get("jurisdiction_id")}
+        officials = {self.official_id, self.loaded_values.get("official_id")}
+        return {
+            STATEMENTS,
+            statement_tag(self.pk),
+            *(place_tag(pk) for pk in places if pk),
+            *(official_tag(pk) for pk in officials if pk),
+        }
+
     def __str__(self):
         text = shorten(self.quote or self.summary, 60)
         return f"{self.speaker_name}, {self.said_on:%Y-%m-%d}: {text}"
@@ -442,6 +470,16 @@ class Stance(ConstraintValidationMixin, CuratedModel):
         **{f"stance_{field}_valid": field for field in PRACTICE_FIELDS},
     }
 
+    remembered_fields = ("jurisdiction_id",)
+
+    def page_cache_tags(self, *, created: bool = False) -> set[str]:
+        """Its place's page and its place's statements' pages (now and as last read), and
+        every list."""
+        places = [
+            pk for pk in {self.jurisdiction_id, self.loaded_values.get("jurisdiction_id")} if pk
+        ]
+        return {STANCES, *map(place_tag, places), *map(place_stance_tag, places)}
+
     def __str__(self):
         who = self.agency.name if self.agency_id else str(self.jurisdiction)
         return f"{who}: {self.get_level_display()} from {self.effective_from:%Y-%m-%d}"
@@ -500,6 +538,13 @@ class Correction(ConstraintValidationMixin, models.Model):
         ]
 
     constraint_fields = {"correction_has_note": "note"}
+
+    def page_cache_tags(self, *, created: bool) -> set[str]:
+        try:
+            record = self.record
+        except ObjectDoesNotExist:  # deleted with its record, whose own delete names its tags
+            return set()
+        return record.page_cache_tags() if record is not None else {SITE}
 
     def __str__(self):
         return f"Correction of {self.record} on {self.corrected_at:%Y-%m-%d}"

@@ -11,7 +11,7 @@ class TrackerConfig(AppConfig):
     verbose_name = "Sanctuary Tracker"
 
     def ready(self):
-        from .cache import connect_signals
+        from .page_tags import connect_signals
         from .roles import sync_newsroom_roles
 
         connect_signals()

@@ -46,7 +46,7 @@ from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .apps import DATA_APPS
-from .cache import bump_generation
+from .page_tags import bump_generation
 
 FORMAT = "sanctuary-tracker-dataset"
 FORMAT_VERSION = 1

@@ -1,17 +1,18 @@
-"""Whole-page cache for anonymous readers, invalidated the moment anything public changes.
+"""Whole-page cache for anonymous readers, invalidated by what changed.
 
-Every save, delete or relation change the public can see bumps one "generation" number in the
-cache; each stored page remembers the generation it was built at, so a publish or an edit shows on
-the next request on every app server that shares the cache (Redis in production). A draft's save,
-which no reader sees, and the history rows every save writes bump nothing.
+Each stored page remembers the versions of the tags it names (tracker/page_tags.py) as they were
+before it rendered; a hit checks them against the current versions in one round trip, so a
+publish or an edit shows on the next request on every app server that shares the cache (Redis in
+production), and only on the pages that show what changed.
 
-When news breaks editors publish while readers pour in, and a generation bump turns every cached
-page stale at once (one publish bumps several times: each row it writes, and again at commit). So
-a stale page is rebuilt by one request at a time (a short lock in the cache) while readers
-arriving during that rebuild get the stale copy, and a page built less than
-PAGE_CACHE_STALE_SECONDS ago is served as it is: each page is rendered at most once in that time
-however fast the edits come, and a publish reaches readers within that time plus one render.
-Signed-in editors bypass the cache, so they see their change at once.
+When news breaks editors publish while readers pour in. A page built less than
+PAGE_CACHE_STALE_SECONDS ago is served as it is, so each page is rendered at most once in that
+time however fast the edits come. After that the first reader to find it stale gets the stale
+copy at once too, and its worker renders the page again once that response is sent (a short
+lock in the cache keeps it to one rebuild at a time): no reader waits for a rebuild, and a
+publish reaches readers within that time plus one render. With PAGE_CACHE_STALE_SECONDS at 0
+(the tests) a stale page is rendered for the reader who asked. Signed-in editors bypass the
+cache, so they see their change at once.
 
 A page is stored only under the validated host and scheme it was built for, and a hit checks the
 host exactly as a miss does (`request.get_host()` against ALLOWED_HOSTS), so a forged Host header
@@ -19,76 +20,25 @@ can neither read nor poison another site's pages.
 """
 
 import hashlib
+import logging
 import time
+from collections.abc import Callable
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
-from .apps import DATA_APPS
-from .models import CuratedModel, Status
+from .page_tags import ANY, page_tags, tag_versions
 
-GENERATION_KEY = "site:generation"
-CHANGED_AT_KEY = "site:changed-at"
+logger = logging.getLogger(__name__)
+
 # Longer than a page takes to render; if its holder dies, the next reader rebuilds after this.
 REBUILD_LOCK_SECONDS = 2
-
-
-def current_generation() -> tuple[int, float]:
-    """The cache generation and the time of the last change (one cache round trip)."""
-    values = cache.get_many([GENERATION_KEY, CHANGED_AT_KEY])
-    generation = values.get(GENERATION_KEY)
-    changed_at = values.get(CHANGED_AT_KEY)
-    if generation is None or changed_at is None:
-        generation, changed_at = int(time.time() * 1000), time.time()
-        cache.set_many({GENERATION_KEY: generation, CHANGED_AT_KEY: changed_at}, timeout=None)
-    return generation, changed_at
-
-
-def bump_generation() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
-    cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
-
-
-def is_public_change(sender, instance) -> bool:
-    """Whether saving, deleting or relinking `instance` can change what a reader sees.
-
-    History rows are bookkeeping. A record with a workflow (CuratedModel) is public when it is
-    published or retracted now, or was when it was read (so an unpublish counts).
-    """
-    if sender._meta.app_label not in DATA_APPS or hasattr(sender, "instance_type"):
-        return False
-    if not isinstance(instance, CuratedModel):
-        return True
-    shown = {Status.PUBLISHED, Status.RETRACTED}
-    return instance.status in shown or instance.loaded_status in shown
-
-
-def _record_changed(sender, instance=None, **kwargs):
-    if kwargs.get("signal") is m2m_changed:
-        sender = type(instance)
-    public = is_public_change(sender, instance)
-    if isinstance(instance, CuratedModel) and kwargs.get("signal") is post_save:
-        instance.loaded_status = instance.status
-    if not public:
-        return
-    bump_generation()
-    # Bump again after commit so a page rendered while the transaction was open is not kept.
-    transaction.on_commit(bump_generation)
-
-
-def connect_signals() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_record_changed, dispatch_uid=f"page-cache-{signal}")
 
 
 def accepts_gzip(header: str) -> bool:
@@ -157,35 +107,75 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
-        generation, changed_at = current_generation()
         key = self.cache_key(request)
         cached = cache.get(key)
+        if cached is not None and not cached.get("versions"):
+            cached = None  # stored by an older release, which kept no versions: rebuild it
+        stored_versions = cached["versions"] if cached is not None else {}
+        versions = tag_versions({ANY, *stored_versions})
         if cached is not None:
-            if cached.get("generation") == generation:
+            if all(versions[tag] == version for tag, version in stored_versions.items()):
                 return _rebuild(cached, "hit")
             if time.time() - cached.get("built_at", 0) < self.stale_seconds:
                 return _rebuild(cached, "stale")  # rebuilt at most once in that time
             if not cache.add(f"rebuild:{key}", 1, REBUILD_LOCK_SECONDS):
                 return _rebuild(cached, "stale")
+            if self.stale_seconds > 0:
+                # This reader gets the copy readers got a moment ago, at once; the worker renders
+                # the page again once that response is sent, so no reader waits for a rebuild.
+                return _rebuild(
+                    cached,
+                    "stale",
+                    after_sent=lambda: self._rebuild_after_response(request, key, versions),
+                )
         try:
-            return self._render_and_store(request, key, generation, changed_at)
+            return self._render_and_store(request, key, versions)
         finally:
             if cached is not None:
                 cache.delete(f"rebuild:{key}")
 
-    def _render_and_store(self, request, key: str, generation: int, changed_at: float):
+    def _rebuild_after_response(self, request, key: str, before: dict[str, int]) -> None:
+        try:
+            response = self._render_and_store(request, key, before)
+            if response.get("X-Page-Cache") != "miss":
+                # No longer a page to keep (unpublished, too large): never serve the old copy.
+                cache.delete(key)
+        except Exception:
+            cache.delete(key)
+            logger.exception("rebuilding a cached page failed; the stale copy was dropped")
+        finally:
+            cache.delete(f"rebuild:{key}")
+
+    def _render_and_store(self, request, key: str, before: dict[str, int]):
         response = self.get_response(request)
         if self._storable(response):
-            response["Last-Modified"] = http_date(changed_at)
+            built_at = time.time()
+            response["Last-Modified"] = http_date(built_at)
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             if not response.has_header("ETag"):
                 response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             if len(response.content) <= self.max_bytes:
-                cache.set(key, _freeze(response, generation), self.timeout)
+                versions = self._versions_to_store(page_tags(request), before)
+                cache.set(key, _freeze(response, versions, built_at), self.timeout)
                 response["X-Page-Cache"] = "miss"
             else:
                 response["X-Page-Cache"] = "too-large"
         return response
+
+    @staticmethod
+    def _versions_to_store(tags: frozenset[str], before: dict[str, int]) -> dict[str, int]:
+        """The version of each of the page's tags as of before it rendered.
+
+        Tags read before (the page's previous build named them too) are known. A tag new to the
+        page is read now: its version then is the same as before when ANY has not moved, since
+        every change bumps ANY first. When ANY has moved the page may hold data older than what
+        is read now, so it is stored already stale, to be rebuilt after the stale time."""
+        if tags <= before.keys():
+            return {tag: before[tag] for tag in tags}
+        now = tag_versions(tags | {ANY})
+        if now[ANY] == before[ANY]:
+            return {tag: now[tag] for tag in tags}
+        return dict.fromkeys(tags, -1)
 
     @staticmethod
     def _storable(response) -> bool:
@@ -197,20 +187,33 @@ class AnonymousPageCacheMiddleware:
         )
 
 
-def _freeze(response, generation: int) -> dict:
+def _freeze(response, versions: dict[str, int], built_at: float) -> dict:
     return {
-        "generation": generation,
-        "built_at": time.time(),
+        "versions": versions,
+        "built_at": built_at,
         "content": response.content,
         "status": response.status_code,
         "headers": dict(response.headers.items()),
     }
 
 
-def _rebuild(frozen: dict, outcome: str):
-    from django.http import HttpResponse
+class _CachedResponse(HttpResponse):
+    """A stored page, with work to do once the server has sent it (`close()` is called then)."""
 
-    response = HttpResponse(frozen["content"], status=frozen["status"])
+    def __init__(self, *args, after_sent: Callable[[], None] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.after_sent = after_sent
+
+    def close(self):
+        try:
+            if self.after_sent is not None:
+                self.after_sent()
+        finally:
+            super().close()
+
+
+def _rebuild(frozen: dict, outcome: str, *, after_sent: Callable[[], None] | None = None):
+    response = _CachedResponse(frozen["content"], status=frozen["status"], after_sent=after_sent)
     for header, value in frozen["headers"].items():
         response[header] = value
     response["X-Page-Cache"] = outcome

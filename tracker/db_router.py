@@ -29,7 +29,7 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 
-from .cache import GENERATION_KEY
+from .page_tags import GENERATION_KEY
 
 logger = logging.getLogger("tracker.db_router")
 

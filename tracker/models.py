@@ -89,12 +89,20 @@ class CuratedModel(TimeStampedModel):
     # The status as last read from or written to the database: the page cache tells an
     # unpublish (public) from a draft's edit (private) by it.
     loaded_status: str | None = None
+    # Fields whose values as last read or written the page cache also needs (a statement moved
+    # to another place leaves its old place's page stale too), in `loaded_values`.
+    remembered_fields: tuple[str, ...] = ()
+    loaded_values: dict = {}
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         instance = super().from_db(db, field_names, values, **kwargs)
-        instance.loaded_status = instance.__dict__.get("status")
+        instance.remember_loaded()
         return instance
+
+    def remember_loaded(self) -> None:
+        self.loaded_status = self.__dict__.get("status")
+        self.loaded_values = {name: self.__dict__.get(name) for name in self.remembered_fields}
 
     @property
     def is_published(self) -> bool:

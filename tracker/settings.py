@@ -293,7 +293,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 
-# Seconds an anonymous page stays cached; any edit invalidates it at once. 0 turns it off.
+# Seconds an anonymous page stays cached; an edit invalidates the pages that show it at once
+# (tracker/page_tags.py). 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Larger pages (gzipped, as stored) are served but not cached, so no address can fill the cache.
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))

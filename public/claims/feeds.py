@@ -23,6 +23,7 @@ from cities.models import Jurisdiction, Official
 from federal.models import Designation
 from public.filter_errors import filter_errors, filter_errors_text
 from statements.models import Statement
+from tracker.page_tags import LISTS, depends_on, official_tag, place_tag
 from tracker.text import XmlSafeAtom1Feed
 
 from . import changes
@@ -186,12 +187,14 @@ def statement_feed(request):
     filterset = _statements(query, request)
     if not filterset.is_valid():
         return _bad_filters(filterset)
+    depends_on(request, *LISTS)
     return StatementFeed(filterset)(request)
 
 
 def jurisdiction_feed(request, slug: str):
     """/cities/<slug>/feed/: the place's newest published statements (404 for no such place)."""
     jurisdiction = get_object_or_404(Jurisdiction, slug=slug)
+    depends_on(request, place_tag(jurisdiction.pk))
     filterset = _statements(QueryDict(f"city={jurisdiction.slug}"), request)
     if not filterset.is_valid():
         return _bad_filters(filterset)
@@ -202,6 +205,7 @@ def jurisdiction_feed(request, slug: str):
 def official_feed(request, slug: str):
     """/officials/<slug>/feed/: the official's newest published statements (404 for no one)."""
     official = get_object_or_404(Official, slug=slug)
+    depends_on(request, official_tag(official.pk))
     filterset = _statements(QueryDict(f"official={official.slug}"), request)
     if not filterset.is_valid():
         return _bad_filters(filterset)

@@ -10,6 +10,7 @@ from public import downloads
 from public.filter_errors import filter_errors, filter_errors_text
 from public.listing import FacetedListView, ListControlsForm
 from statements.models import Event, Statement, Status
+from tracker.page_tags import LISTS, depends_on, place_stance_tag, statement_tag
 from tracker.preview import keep_private, may_preview
 
 from . import changes
@@ -120,6 +121,9 @@ class StatementDetailView(TemplateView):
         else:
             queryset = Statement.objects.for_permalink()
         statement = get_object_or_404(queryset, pk=kwargs["pk"])
+        depends_on(
+            self.request, statement_tag(statement.pk), place_stance_tag(statement.jurisdiction_id)
+        )
         return {
             "statement": statement,
             "role": role_held_on(statement),
@@ -134,6 +138,7 @@ class EventDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         event = get_object_or_404(Event, slug=kwargs["slug"])
+        depends_on(self.request, *LISTS)  # its statements, and its places with their stances
         return {
             "event": event,
             "sources": list(event.sources.for_citation()),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from federal.models import Designation
 from public.places.querysets import public_jurisdictions
+from tracker.page_tags import depends_on, place_tag
 
 # The site's policy with one change; the card runs no script and its links leave the frame.
 FRAMABLE_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
@@ -26,6 +27,7 @@ def card(request, slug: str):
     """Three queries: the place, its designations in force (with their sources), its latest
     published statement (with its sources: one more). 404 for no such place."""
     jurisdiction = get_object_or_404(public_jurisdictions(), slug=slug)
+    depends_on(request, place_tag(jurisdiction.pk))
     designations = list(
         Designation.objects.in_force_on()
         .filter(jurisdiction=jurisdiction)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from cities.models import Jurisdiction
 from public.filter_errors import filter_errors
+from tracker.page_tags import LISTS, depends_on
 
 from .drawing import draw
 from .filters import EARLIEST_AS_OF, MapFilter
@@ -54,6 +55,7 @@ def slider_stops(change_dates: list[datetime.date], today: datetime.date) -> lis
 
 
 def map_page(request, *, fragment: bool = False):
+    depends_on(request, *LISTS)
     """The map of /cities/'s filtered jurisdictions, by stance as of a day: counties and states
     as areas, the other places as markers, zoomed into the states chosen.
 
@@ -124,6 +126,7 @@ def map_fragment(request):
 
 def map_geojson(request):
     """/map/data.geojson: the map's jurisdictions, same filters; bad filters give a JSON 400."""
+    depends_on(request, *LISTS)
     filterset = MapFilter(request.GET, queryset=map_queryset(), request=request)
     if not filterset.is_valid():
         return JsonResponse(

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from cities.models import StanceLevel
 from federal.models import SupportType
 from public.places.national import national_figures
+from tracker.page_tags import LISTS, depends_on
 
 
 class MethodologyView(TemplateView):
@@ -15,6 +16,7 @@ class MethodologyView(TemplateView):
     template_name = "pages/methodology.html"
 
     def get_context_data(self, **kwargs):
+        depends_on(self.request, *LISTS)  # the national figures
         return {
             **super().get_context_data(**kwargs),
             "national": national_figures(),

@@ -5,6 +5,7 @@ from cities.models import Jurisdiction, JurisdictionLevel, Official, StanceLevel
 from federal.models import AgreementStatus
 from public.listing import FacetedListView
 from statements.models import Event, Stance, Statement, Status
+from tracker.page_tags import LISTS, depends_on, official_tag, place_tag
 from tracker.preview import keep_private, may_preview
 
 from . import columns as download_columns
@@ -64,6 +65,7 @@ def stance_chart(counts: dict[str, int]) -> dict:
 def home(request):
     """Seven queries: stance counts, latest statements, events, and the national figures (four);
     the small map adds its own."""
+    depends_on(request, *LISTS)
     counts = Jurisdiction.objects.stance_counts()
     context = {
         "chart": stance_chart(counts),
@@ -123,6 +125,7 @@ class JurisdictionDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         jurisdiction = get_object_or_404(public_jurisdictions().for_detail(), slug=kwargs["slug"])
+        depends_on(self.request, place_tag(jurisdiction.pk))
         stances = list(jurisdiction.stances.for_timeline().select_related("announced_by", "agency"))
         statements = jurisdiction.statements.for_list()  # newest first (Meta.ordering)
         agencies = jurisdiction.agency_list
@@ -171,6 +174,7 @@ class OfficialDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         official = get_object_or_404(Official, slug=kwargs["slug"])
+        depends_on(self.request, official_tag(official.pk))
         return {
             "official": official,
             "roles": list(

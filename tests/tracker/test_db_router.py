@@ -23,8 +23,8 @@ from django.urls import reverse
 
 from statements.models import Statement
 from tracker import db_router
-from tracker.cache import bump_generation
 from tracker.db_router import PRIMARY, REPLICA, PrimaryReplicaRouter, ReadRoutingMiddleware
+from tracker.page_tags import bump_generation
 
 SETTINGS_FILE = Path(db_router.__file__).with_name("settings.py")
 QUOTE = "We will not help with these raids."

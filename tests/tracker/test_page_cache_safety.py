@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from statements import services
 from statements.models import Source, Statement, Status
-from tracker.cache import accepts_gzip, current_generation
+from tracker.cache import accepts_gzip
+from tracker.page_tags import current_generation
 
 pytestmark = pytest.mark.django_db
 

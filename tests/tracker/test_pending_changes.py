@@ -24,7 +24,7 @@ from tests.factories import (
     SourceFactory,
     StanceFactory,
 )
-from tracker.cache import current_generation
+from tracker.page_tags import current_generation
 from tracker.pending import PendingChange, PendingKind, PendingStatus
 
 ROLES = {"contributor": "Contributors", "editor": "Editors", "administrator": "Administrators"}

@@ -15,7 +15,7 @@ from cities.models import Place
 from statements.models import Correction, Statement, Status
 from tests.factories import SourceFactory, StatementFactory
 from tracker.backup import DATA_APPS, data_models
-from tracker.cache import current_generation
+from tracker.page_tags import current_generation
 
 pytestmark = pytest.mark.django_db
 

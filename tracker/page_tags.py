@@ -1,0 +1,158 @@
+"""What each public page shows and what each change touches, as tags with versions.
+
+Each public page names what it shows as tags (`depends_on`): a place's page `place:<id>`, a
+statement's `statement:<id>` and its place's, the lists and the map every statement and stance.
+Every tag has a version number in the cache. A save, delete or relation change the public can see
+bumps the tags the record names (`page_cache_tags()` on the model; a model without one bumps
+`site`, on which every page depends) and `any`, on which a page that names nothing depends. So
+a new statement in Chicago rebuilds Chicago's page, its speaker's, the lists and the map, and
+leaves the other places' and statements' pages cached. A draft's save, which no reader sees, and
+the history rows every save writes bump nothing.
+
+A public change bumps its tags when it writes and again at commit, so a page rendered while the
+transaction was open is not kept. The page cache (tracker/cache.py) stores each page with the
+versions of its tags.
+"""
+
+import time
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .apps import DATA_APPS
+from .models import CuratedModel, Status
+
+# -- the tags ---------------------------------------------------------------------------------
+# Every public change bumps ANY; a page that names no tags depends on it alone.
+ANY = "any"
+# Bumped by every change that names no narrower tags; every page that names tags depends on it.
+SITE = "site"
+# Any published statement or stance (the lists, the map, the home page, the feeds).
+STATEMENTS = "statements"
+STANCES = "stances"
+# What the lists of statements and places and the map show.
+LISTS = frozenset({SITE, STATEMENTS, STANCES})
+
+# ANY's version under the key the replica's freshness check reads (tracker/db_router.py).
+GENERATION_KEY = "site:generation"
+CHANGED_AT_KEY = "site:changed-at"
+
+
+def place_tag(pk) -> str:
+    return f"place:{pk}"
+
+
+def place_stance_tag(pk) -> str:
+    """A place's stance alone, which its statements' pages show beside them."""
+    return f"place-stance:{pk}"
+
+
+def official_tag(pk) -> str:
+    return f"official:{pk}"
+
+
+def statement_tag(pk) -> str:
+    return f"statement:{pk}"
+
+
+def _tag_key(tag: str) -> str:
+    return GENERATION_KEY if tag == ANY else f"tag:{tag}"
+
+
+def tag_versions(tags: Iterable[str]) -> dict[str, int]:
+    """The current version of each tag (one cache round trip; two the first time a tag is seen,
+    or after the cache lost it: it starts from the clock, so it never repeats an old number)."""
+    keys = {_tag_key(tag): tag for tag in tags}
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        start = int(time.time() * 1000)
+        for key in missing:
+            cache.add(key, start, timeout=None)
+        found |= cache.get_many(missing)
+    return {keys[key]: version for key, version in found.items()}
+
+
+def tags_signature(tags: Iterable[str]) -> str:
+    """The versions of `tags` as one string, for keys of what is computed from those records."""
+    versions = tag_versions(tags)
+    return ".".join(f"{versions[tag]}" for tag in sorted(versions))
+
+
+def bump_tags(tags: Iterable[str]) -> None:
+    """Mark every page that depends on one of `tags`, and every page that names none, stale."""
+    # ANY first: a render that read ANY unchanged also read the other tags unchanged (see
+    # tracker.cache.AnonymousPageCacheMiddleware._versions_to_store).
+    for tag in [ANY, *sorted(set(tags) - {ANY})]:
+        try:
+            cache.incr(_tag_key(tag))
+        except ValueError:
+            cache.set(_tag_key(tag), int(time.time() * 1000), timeout=None)
+    cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+
+
+def bump_generation() -> None:
+    """Mark every page stale (a restore, a bulk load: too much changed to name)."""
+    bump_tags({SITE})
+
+
+def current_generation() -> tuple[int, float]:
+    """ANY's version and the time of the last public change (one cache round trip)."""
+    values = cache.get_many([GENERATION_KEY, CHANGED_AT_KEY])
+    if GENERATION_KEY not in values or CHANGED_AT_KEY not in values:
+        values = {GENERATION_KEY: int(time.time() * 1000), CHANGED_AT_KEY: time.time()}
+        cache.set_many(values, timeout=None)
+    return values[GENERATION_KEY], values[CHANGED_AT_KEY]
+
+
+def depends_on(request, *tags: str) -> None:
+    """Declare what the page being rendered for `request` shows, beyond `site`: it is served
+    from the cache until one of these tags, or `site`, changes."""
+    request.page_cache_tags = getattr(request, "page_cache_tags", frozenset()) | {SITE, *tags}
+
+
+def page_tags(request) -> frozenset[str]:
+    return frozenset(getattr(request, "page_cache_tags", None) or {ANY})
+
+
+# -- what a change touches ----------------------------------------------------------------------
+def is_public_change(sender, instance) -> bool:
+    """Whether saving, deleting or relinking `instance` can change what a reader sees.
+
+    History rows are bookkeeping. A record with a workflow (CuratedModel) is public when it is
+    published or retracted now, or was when it was read (so an unpublish counts).
+    """
+    if sender._meta.app_label not in DATA_APPS or hasattr(sender, "instance_type"):
+        return False
+    if not isinstance(instance, CuratedModel):
+        return True
+    shown = {Status.PUBLISHED, Status.RETRACTED}
+    return instance.status in shown or instance.loaded_status in shown
+
+
+def changed_tags(instance, *, created: bool = False) -> set[str]:
+    """The tags a public change of `instance` touches: what its model names, else `site`."""
+    named = getattr(instance, "page_cache_tags", None)
+    return set(named(created=created)) if named else {SITE}
+
+
+def _record_changed(sender, instance=None, **kwargs):
+    if kwargs.get("signal") is m2m_changed:
+        sender = type(instance)
+    public = is_public_change(sender, instance)
+    if public:
+        tags = changed_tags(instance, created=kwargs.get("created", False))
+    if isinstance(instance, CuratedModel) and kwargs.get("signal") is post_save:
+        instance.remember_loaded()
+    if not public:
+        return
+    bump_tags(tags)
+    # Bump again after commit so a page rendered while the transaction was open is not kept.
+    transaction.on_commit(lambda: bump_tags(tags))
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_record_changed, dispatch_uid=f"page-cache-{signal}")
