@@ -1,10 +1,33 @@
 """Machinery every curated model shares: timestamps, the version lock and the synthetic flag."""
 
+import functools
+
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.encoding import force_str
 
 
-class TimeStampedModel(models.Model):
+@functools.cache
+def choice_labels(field) -> dict:
+    """{stored value: label} of a field with choices, the labels left lazy (translated when
+    shown), built once per field."""
+    return dict(field.flatchoices)
+
+
+class ChoiceLabels(models.Model):
+    """`get_<field>_display()` by a dictionary lookup. Django's builds a dictionary of the
+    field's choices on each call, hashing every lazy label (a translation lookup each): fifty
+    states on each row of a list made the state names most of the page's rendering time."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        return force_str(choice_labels(field).get(value, value), strings_only=True)
+
+
+class TimeStampedModel(ChoiceLabels):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking: a save that starts from an older version is refused, not merged.

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from cities.models import JurisdictionLevel, State
+from tracker.text import day_label
 
 from .areas import COUNTY_AREA, LABELS
 from .projection import HEIGHT, WIDTH, project
@@ -53,7 +53,7 @@ class Marker:
         """What hovering, focusing or a screen reader tells: name, state, stance, latest date."""
         if self.latest_statement_on:
             latest = gettext("latest statement %(day)s") % {
-                "day": date_format(self.latest_statement_on)
+                "day": day_label(self.latest_statement_on)
             }
         else:
             latest = gettext("no published statement")

@@ -4,12 +4,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from cities.models import Jurisdiction
 from public.filter_errors import filter_errors
 from tracker.page_tags import LISTS, depends_on
+from tracker.text import day_label
 
 from .drawing import draw
 from .filters import EARLIEST_AS_OF, MapFilter
@@ -50,12 +50,11 @@ def neighbouring_changes(
 def slider_stops(change_dates: list[datetime.date], today: datetime.date) -> list[list[str]]:
     """The date slider's stops, [as_of value, label] each: every day on which something on the
     map changed, then today (an empty as_of)."""
-    stops = [[day.isoformat(), date_format(day)] for day in change_dates if day < today]
-    return [*stops, ["", gettext("today (%(day)s)") % {"day": date_format(today)}]]
+    stops = [[day.isoformat(), day_label(day)] for day in change_dates if day < today]
+    return [*stops, ["", gettext("today (%(day)s)") % {"day": day_label(today)}]]
 
 
 def map_page(request, *, fragment: bool = False):
-    depends_on(request, *LISTS)
     """The map of /cities/'s filtered jurisdictions, by stance as of a day: counties and states
     as areas, the other places as markers, zoomed into the states chosen.
 
@@ -66,6 +65,7 @@ def map_page(request, *, fragment: bool = False):
     `fragment`: only the parts a day changes (maps/_fragment.html: filters, heading, map and
     tables), which the date slider fetches and swaps in (/map/fragment/).
     """
+    depends_on(request, *LISTS)
     template = "maps/_fragment.html" if fragment else "maps/map.html"
     filterset = MapFilter(request.GET, queryset=map_queryset(), request=request)
     today = timezone.localdate()

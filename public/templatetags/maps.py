@@ -7,8 +7,16 @@ from public.maps.areas import area_jurisdictions
 from public.maps.drawing import draw
 from public.maps.outlines import Detail
 from public.maps.stances import with_published_records, with_stance_on
+from tracker.text import day_label
 
 register = template.Library()
+
+
+@register.filter
+def day(value) -> str:
+    """The `date` filter's default format, remembered per day and language (tracker/text.py)."""
+    return day_label(value) if value else ""
+
 
 # The small map is about 640 px wide: fewer markers than the map page's national view, each
 # drawn larger on the canvas so that it is about as large on screen.
