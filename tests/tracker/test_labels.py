@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import translation
 
-from cities.models import Jurisdiction, State, StanceLevel
+from cities.models import Jurisdiction, StanceLevel, State
 from tracker.text import day_label
 
 
