@@ -31,6 +31,17 @@ if not os.environ.get("REDIS_URL") and workers > 1:
 wsgi_app = "tracker.wsgi:application"
 
 
+def when_ready(server):
+    """In the master, the app loaded, before any worker is forked: draw the map's outlines once,
+    which every worker then shares."""
+    try:
+        from public.maps.svg import prepare_outlines
+
+        prepare_outlines()
+    except Exception:  # the rest of the site must still start; the map will say what is wrong
+        server.log.exception("drawing the map outlines at start failed")
+
+
 def post_fork(server, worker):
     """One line per request: the access line records every response with its status and request
     id, so Django's warning for a 4xx response ("Not Found: /x") would repeat it. Errors stay: a

@@ -5,6 +5,7 @@ The list pages (`public.listing`) build on this; the map and the API reuse the f
 """
 
 import hashlib
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ FACET_MODEL_OPTIONS = 30
 # lists show (any statement or stance changed starts new ones: tracker/page_tags.py), so a
 # repeat of the same filters runs neither again.
 LIST_CACHE_SECONDS = 3600
+# Longer than counting a list's facets takes on a busy server.
+COMPUTING_WAIT_SECONDS = 2
 
 
 class SortFilter(django_filters.ChoiceFilter):
@@ -166,13 +169,28 @@ class FacetedFilterSet(django_filters.FilterSet):
         return f"list:{kind}:{self.lists_version}:{language}:{kind_of}:{digest}"
 
     def cached(self, kind: str, compute: Callable[[], Any]) -> Any:
+        """What `compute` gives for these filters, computed once per versions of the records:
+        after a change the pages of one list (its page 1, page 2, its feed) are rebuilt at the
+        same moment, and the second to ask waits for the first's counts instead of counting
+        again (up to COMPUTING_WAIT_SECONDS, then counts itself)."""
         key = self.cache_key(kind)
         if key is None:
             return compute()
         value = cache.get(key)
-        if value is None:
+        if value is not None:
+            return value
+        computing = f"computing:{key}"
+        if not cache.add(computing, 1, COMPUTING_WAIT_SECONDS):
+            deadline = time.monotonic() + COMPUTING_WAIT_SECONDS
+            while time.monotonic() < deadline:
+                time.sleep(0.01)
+                if (value := cache.get(key)) is not None:
+                    return value
+        try:
             value = compute()
             cache.set(key, value, LIST_CACHE_SECONDS)
+        finally:
+            cache.delete(computing)
         return value
 
     def count(self) -> int:

@@ -2,16 +2,20 @@
 rebuilds Tacoma's page, its speaker's, its own, the lists and the map, not Spokane's page."""
 
 import datetime
+import threading
 import time
 
 import pytest
 from django.core.cache import cache
+from django.http import QueryDict
 from django.test import RequestFactory
 from django.urls import reverse
 
 from cities.models import StanceLevel
+from public import facets
+from public.claims.filters import StatementFilter
 from statements import services
-from statements.models import Correction
+from statements.models import Correction, Statement
 from tracker.cache import AnonymousPageCacheMiddleware
 from tracker.models import Status
 from tracker.page_tags import ANY, SITE, bump_tags, tag_versions
@@ -311,3 +315,23 @@ def a_cached_copy(client, url):
     cached = client.get(url)
     assert cached["X-Page-Cache"] == "hit"
     return cached
+
+
+# -- one count per list and version ------------------------------------------------------------
+def test_a_list_being_counted_by_another_request_is_not_counted_again(db):
+    filterset = StatementFilter(QueryDict(), queryset=Statement.objects.for_list())
+    key = filterset.cache_key("facets")
+    cache.add(f"computing:{key}", 1, 2)  # page 1 of the list is counting its facets
+    threading.Timer(0.05, lambda: cache.set(key, {"counted": "by page 1"})).start()
+
+    counted = filterset.cached("facets", lambda: pytest.fail("counted a second time"))
+
+    assert counted == {"counted": "by page 1"}
+
+
+def test_a_request_counts_for_itself_when_the_other_never_finishes(db, monkeypatch):
+    monkeypatch.setattr(facets, "COMPUTING_WAIT_SECONDS", 0.05)
+    filterset = StatementFilter(QueryDict(), queryset=Statement.objects.for_list())
+    cache.add(f"computing:{filterset.cache_key('count')}", 1, 2)
+
+    assert filterset.cached("count", lambda: 7) == 7
