@@ -33,10 +33,13 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
-from .page_tags import ANY, page_tags, tag_versions
+from .page_tags import ANY, get_with_versions, page_tags, tag_versions
 
 logger = logging.getLogger(__name__)
 
+# Pages whose tags a process remembers, so that a hit reads the page and its tags' versions in
+# one round trip; a few hundred bytes each.
+TAGS_SEEN_MAX = 20_000
 # Longer than a page takes to render; if its holder dies, the next reader rebuilds after this.
 REBUILD_LOCK_SECONDS = 2
 
@@ -74,6 +77,14 @@ class AnonymousPageCacheMiddleware:
         self.stale_seconds = settings.PAGE_CACHE_STALE_SECONDS
         self.session_cookie = settings.SESSION_COOKIE_NAME
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
+        # {page key: its tags} as last read in this process, at most TAGS_SEEN_MAX pages.
+        self.tags_seen: dict[str, tuple[str, ...]] = {}
+
+    def _remember_tags(self, key: str, versions: dict) -> None:
+        if versions and key not in self.tags_seen:
+            if len(self.tags_seen) >= TAGS_SEEN_MAX:
+                self.tags_seen.clear()
+            self.tags_seen[key] = tuple(versions)
 
     def cacheable_request(self, request) -> bool:
         return (
@@ -108,11 +119,15 @@ class AnonymousPageCacheMiddleware:
         if not self.cacheable_request(request):
             return self.get_response(request)
         key = self.cache_key(request)
-        cached = cache.get(key)
+        # The page and the versions of its tags in one round trip, when this process has seen
+        # the page before (its tags are the same from one build to the next).
+        cached, versions = get_with_versions(key, {ANY, *self.tags_seen.get(key, ())})
         if cached is not None and not cached.get("versions"):
             cached = None  # stored by an older release, which kept no versions: rebuild it
         stored_versions = cached["versions"] if cached is not None else {}
-        versions = tag_versions({ANY, *stored_versions})
+        if unread := stored_versions.keys() - versions.keys():
+            versions |= tag_versions(unread)
+        self._remember_tags(key, stored_versions)
         if cached is not None:
             if all(versions[tag] == version for tag, version in stored_versions.items()):
                 return _rebuild(cached, "hit")

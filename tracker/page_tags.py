@@ -16,6 +16,7 @@ versions of its tags.
 
 import time
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -64,15 +65,22 @@ def _tag_key(tag: str) -> str:
 def tag_versions(tags: Iterable[str]) -> dict[str, int]:
     """The current version of each tag (one cache round trip; two the first time a tag is seen,
     or after the cache lost it: it starts from the clock, so it never repeats an old number)."""
+    return get_with_versions(None, tags)[1]
+
+
+def get_with_versions(key: str | None, tags: Iterable[str]) -> tuple[Any, dict[str, int]]:
+    """The cache's value under `key` (None when absent or no key) and the current version of
+    each tag, in one cache round trip (see tag_versions)."""
     keys = {_tag_key(tag): tag for tag in tags}
-    found = cache.get_many(keys)
+    found = cache.get_many([*keys, key] if key is not None else keys)
+    value = found.pop(key, None) if key is not None else None
     missing = [key for key in keys if key not in found]
     if missing:
         start = int(time.time() * 1000)
         for key in missing:
             cache.add(key, start, timeout=None)
         found |= cache.get_many(missing)
-    return {keys[key]: version for key, version in found.items()}
+    return value, {keys[key]: version for key, version in found.items()}
 
 
 def tags_signature(tags: Iterable[str]) -> str:

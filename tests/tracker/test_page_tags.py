@@ -335,3 +335,23 @@ def test_a_request_counts_for_itself_when_the_other_never_finishes(db, monkeypat
     cache.add(f"computing:{filterset.cache_key('count')}", 1, 2)
 
     assert filterset.cached("count", lambda: 7) == 7
+
+
+def test_a_hit_reads_the_page_and_its_versions_in_one_round_trip(client, places, said, monkeypatch):
+    from tracker import cache as page_cache
+    from tracker import page_tags
+
+    page = places["tacoma"].get_absolute_url()
+    a_cached_copy(client, page)
+    calls = []
+
+    class CountingCache:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(cache, name)
+
+    monkeypatch.setattr(page_tags, "cache", CountingCache())
+    monkeypatch.setattr(page_cache, "cache", CountingCache())
+
+    assert client.get(page)["X-Page-Cache"] == "hit"
+    assert calls == ["get_many"]
