@@ -107,7 +107,8 @@ def main() -> None:
     django.setup()
     from playwright.sync_api import sync_playwright
 
-    from tests.public_pages import CHROMIUM, CHROMIUM_ARGS, SIZES, public_pages
+    from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+    from tests.public_pages import SIZES, public_pages
 
     # Looked up before Playwright starts: its event loop forbids the ORM's synchronous calls.
     pages = [(p, p.path()) for p in public_pages() if not args.only or p.name in args.only]

@@ -7,11 +7,10 @@ from django.core.management import call_command
 from pytest_factoryboy import register
 
 from tests import factories
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
 # live_server runs Django in a thread beside sync Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 # Each registered factory gives two fixtures: `jurisdiction_factory` (the class) and
@@ -101,16 +100,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
+        "args": CHROMIUM_ARGS,
     }
 
 

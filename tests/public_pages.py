@@ -36,19 +36,6 @@ API_PAGES = {"api:docs"}
 # Sizes of the browser sweeps: a common phone and a common laptop.
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 
-# Debian's Chromium and the flags it needs here (as in tests/conftest.py).
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 def _jurisdiction():
     return {"slug": "chicago-il"}
