@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models import Count
 from django.http import QueryDict
+from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext
@@ -99,6 +100,33 @@ class Facet:
         return any(option.selected for option in self.options)
 
 
+class ChoicesReadOnce(BaseChoiceIterator):
+    """A filter's choices read from the records the first time anything needs them (one
+    query), then kept for the request; subclasses say how in `read()`. Installed per filter set
+    by `FacetedFilterSet.read_choices_once`."""
+
+    def __init__(self):
+        self.loaded: list[tuple[str, str]] | None = None
+
+    def __deepcopy__(self, memo):
+        # The form copies its fields; the copy must share what this request already read.
+        return self
+
+    def read(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def load(self) -> list[tuple[str, str]]:
+        if self.loaded is None:
+            self.loaded = self.read()
+        return self.loaded
+
+    def __iter__(self):
+        yield from self.load()
+
+    def __len__(self):
+        return len(self.load())
+
+
 @dataclass
 class Chip:
     label: str
@@ -116,6 +144,16 @@ class FacetedFilterSet(django_filters.FilterSet):
     facets: dict[str, FacetSpec] = {}
     sort_orders: dict[str, tuple] = {}
     default_sort: str = ""
+
+    def read_choices_once(self, name: str, choices: ChoicesReadOnce) -> ChoicesReadOnce:
+        """Give filter `name` this filter set's own `choices` (read at most once, for this
+        request) and return them."""
+        flt = self.filters[name]
+        flt.extra["choices"] = choices
+        # A form field built earlier from the class's filter (a schema generator reads it) would
+        # carry that moment's choices into every copy: build it again from this request's.
+        flt.__dict__.pop("_field", None)
+        return choices
 
     # -- filtering ----------------------------------------------------------------------------
     def filter_queryset(self, queryset, *, skip: str | None = None):

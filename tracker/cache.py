@@ -81,10 +81,11 @@ class AnonymousPageCacheMiddleware:
         self.tags_seen: dict[str, tuple[str, ...]] = {}
 
     def _remember_tags(self, key: str, versions: dict) -> None:
-        if versions and key not in self.tags_seen:
+        tags = tuple(versions)
+        if tags and self.tags_seen.get(key) != tags:
             if len(self.tags_seen) >= TAGS_SEEN_MAX:
                 self.tags_seen.clear()
-            self.tags_seen[key] = tuple(versions)
+            self.tags_seen[key] = tags
 
     def cacheable_request(self, request) -> bool:
         return (

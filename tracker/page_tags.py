@@ -148,6 +148,8 @@ def changed_tags(instance, *, created: bool = False) -> set[str]:
 
 def _record_changed(sender, instance=None, **kwargs):
     if kwargs.get("signal") is m2m_changed:
+        if not kwargs["action"].startswith("post_"):
+            return  # the same change comes again once made (post_add, post_remove, post_clear)
         sender = type(instance)
     public = is_public_change(sender, instance)
     if public:

@@ -4,13 +4,13 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.utils.choices import BaseChoiceIterator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import Jurisdiction, Official, Role, StanceLevel, State
 from public.filter_errors import SORT_CHOICE_ERROR, STANCE_CHOICE_ERROR
 from public.listing import (
+    ChoicesReadOnce,
     Facet,
     FacetedFilterSet,
     FacetOption,
@@ -38,37 +38,24 @@ class StatementFilterForm(forms.Form):
         return cleaned
 
 
-class OfficeChoices(BaseChoiceIterator):
-    """The office filter's choices, read from the officials' roles the first time anything needs
-    them (one query), then kept for the request: each title as an address name ("mayor",
-    "chief-of-police") with the title as its label. `titles` gives the titles each choice
-    stands for (spellings that differ only in case or punctuation are one choice)."""
+class OfficeChoices(ChoicesReadOnce):
+    """The office filter's choices, read from the officials' roles: each title as an address
+    name ("mayor", "chief-of-police") with the title as its label. `titles` gives the titles each
+    choice stands for (spellings that differ only in case or punctuation are one choice)."""
 
     def __init__(self):
-        self.loaded: list[tuple[str, str]] | None = None
+        super().__init__()
         self.titles: dict[str, list[str]] = {}
 
-    def __deepcopy__(self, memo):
-        # The form copies its fields; the copy must share what this request already read.
-        return self
-
-    def load(self) -> list[tuple[str, str]]:
-        if self.loaded is None:
-            titles = Role.objects.order_by("title").values_list("title", flat=True).distinct()
-            choices = []
-            for title in titles:
-                key = slugify(title)
-                if key and key not in self.titles:
-                    choices.append((key, title))
-                self.titles.setdefault(key, []).append(title)
-            self.loaded = choices
-        return self.loaded
-
-    def __iter__(self):
-        yield from self.load()
-
-    def __len__(self):
-        return len(self.load())
+    def read(self) -> list[tuple[str, str]]:
+        titles = Role.objects.order_by("title").values_list("title", flat=True).distinct()
+        choices = []
+        for title in titles:
+            key = slugify(title)
+            if key and key not in self.titles:
+                choices.append((key, title))
+            self.titles.setdefault(key, []).append(title)
+        return choices
 
 
 @dataclass(frozen=True)
@@ -188,12 +175,7 @@ class StatementFilter(FacetedFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.office_choices = OfficeChoices()
-        office = self.filters["office"]
-        office.extra["choices"] = self.office_choices
-        # A form field built earlier from the class's filter (a schema generator reads it) would
-        # carry that moment's choices into every copy: build it again from this request's.
-        office.__dict__.pop("_field", None)
+        self.office_choices = self.read_choices_once("office", OfficeChoices())
 
     def search(self, queryset, name, value):
         return queryset.search(value)

@@ -4,13 +4,13 @@ from dataclasses import dataclass
 
 import django_filters
 from django.db.models import Count, F, Q
-from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import Jurisdiction, JurisdictionLevel, State
 from federal.models import AgreementStatus
 from public.filter_errors import SHOWN_STANCE_CHOICE_ERROR, SORT_CHOICE_ERROR
 from public.listing import (
+    ChoicesReadOnce,
     Facet,
     FacetedFilterSet,
     FacetOption,
@@ -39,25 +39,18 @@ AGREEMENT_CHOICES = [
 ]
 
 
-class DesignationChoices(BaseChoiceIterator):
-    """The designation filter's choices, read from the records the first time anything needs
-    them (one query), then kept for the request: "any", "none", each designating body
+class DesignationChoices(ChoicesReadOnce):
+    """The designation filter's choices: "any", "none", each designating body
     (`us-department-of-justice`) and each body's label (`us-department-of-justice-sanctuary-
     jurisdiction`). `conditions` gives each choice's condition on a jurisdiction."""
 
     def __init__(self):
-        self.loaded: list[tuple[str, str]] | None = None
+        super().__init__()
         self.conditions: dict[str, Q] = {}
         # The label choices of a body that used one label only: the body's choice says it all.
         self.redundant: set[str] = set()
 
-    def __deepcopy__(self, memo):
-        # The form copies its fields; the copy must share what this request already read.
-        return self
-
-    def load(self) -> list[tuple[str, str]]:
-        if self.loaded is not None:
-            return self.loaded
+    def read(self) -> list[tuple[str, str]]:
         choices = [
             (ANY_DESIGNATION, _("Designated by any outside body")),
             (NO_DESIGNATION, _("Not designated")),
@@ -77,14 +70,7 @@ class DesignationChoices(BaseChoiceIterator):
                 self.conditions[key] = with_designations(designated_by=body, label=label)
                 labels_of.setdefault(body_key, []).append(key)
         self.redundant = {keys[0] for keys in labels_of.values() if len(keys) == 1}
-        self.loaded = choices
         return choices
-
-    def __iter__(self):
-        yield from self.load()
-
-    def __len__(self):
-        return len(self.load())
 
 
 @dataclass(frozen=True)
@@ -179,12 +165,7 @@ class JurisdictionFilter(FacetedFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.designation_choices = DesignationChoices()
-        designation = self.filters["designation"]
-        designation.extra["choices"] = self.designation_choices
-        # A form field built earlier from the class's filter (a schema generator reads it) would
-        # carry that moment's choices into every copy: build it again from this request's.
-        designation.__dict__.pop("_field", None)
+        self.designation_choices = self.read_choices_once("designation", DesignationChoices())
         self.agreement_conditions = {
             status: with_agreements(status) for status in AgreementStatus.values
         }

@@ -46,6 +46,13 @@ def said(places, statement_factory, official_factory, source_factory):
     }
 
 
+def say_again(statement_factory, earlier, quote: str):
+    """A new statement, published with a source, by the same speaker in the same place."""
+    return statement_factory(
+        jurisdiction=earlier.jurisdiction, official=earlier.official, quote=quote
+    )
+
+
 def pages_of(places, said) -> dict[str, str]:
     return {
         "tacoma page": places["tacoma"].get_absolute_url(),
@@ -78,18 +85,12 @@ LISTS = {"statements", "places", "map", "home"}
 
 
 def test_a_new_statement_rebuilds_its_place_its_speaker_and_the_lists_only(
-    client, places, said, statement_factory, source_factory
+    client, places, said, statement_factory
 ):
     pages = pages_of(places, said)
     cache_all(client, pages)
 
-    statement_factory(
-        jurisdiction=places["tacoma"],
-        official=said["tacoma"].official,
-        quote="Tacoma will say it again.",
-        sources=[source_factory()],
-        status=Status.PUBLISHED,
-    )
+    say_again(statement_factory, said["tacoma"], "Tacoma will say it again.")
 
     assert rebuilt(client, pages) == {"tacoma page", "tacoma mayor", "changes", *LISTS}
     assert "Tacoma will say it again." in client.get(pages["tacoma page"]).content.decode()
@@ -243,20 +244,14 @@ def test_a_page_whose_tags_are_new_keeps_them_when_nothing_changed_while_it_rend
 
 
 def test_a_page_that_names_nothing_is_rebuilt_by_any_change(
-    client, places, said, statement_factory, source_factory
+    client, places, said, statement_factory
 ):
     """The API's pages name no tags."""
     statements = reverse("api:statement-list")
     assert client.get(statements).status_code == 200
     assert client.get(statements)["X-Page-Cache"] == "hit"
 
-    statement_factory(
-        jurisdiction=places["spokane"],
-        official=said["spokane"].official,
-        quote="Spokane will say it again.",
-        sources=[source_factory()],
-        status=Status.PUBLISHED,
-    )
+    say_again(statement_factory, said["spokane"], "Spokane will say it again.")
 
     fresh = client.get(statements)
     assert fresh["X-Page-Cache"] == "miss"
