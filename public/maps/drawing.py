@@ -7,7 +7,7 @@ and _legend.html render the `Drawing` it returns.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -174,15 +174,18 @@ def draw(
     prefix: str = "m",
     map_id: str = "us-map",
     marker_size: float = MARKER_SIZE,
+    remember: Callable[[str, Callable[[], MapData]], MapData] | None = None,
 ) -> Drawing:
     """The map of `places` (markers) and `areas` (counties and states), both annotated with
     `map_stance`. Without a `limit` every place is drawn; with one, the most populous few.
     Zoomed into `selected_states` when given; `marker_size` in canvas pixels at the national
-    view. Two queries, three with a limit.
+    view. Two queries, three with a limit. `remember(name, compute)`, when given, may give
+    the markers computed before instead of computing them (the map page's cache).
     """
     selected = sorted(selected_states)
+    markers = functools.partial(map_data, places, sort=sort, limit=limit)
     return Drawing(
-        places=map_data(places, sort=sort, limit=limit),
+        places=remember("markers", markers) if remember else markers(),
         areas=area_data(areas),
         view_box=view_box_for(selected),
         detail=detail,

@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -9,7 +10,7 @@ from django.utils.translation import gettext
 from cities.models import Jurisdiction
 from public.filter_errors import filter_errors
 from tracker.page_tags import LISTS, depends_on
-from tracker.text import day_label
+from tracker.text import day_label, day_labels
 
 from .drawing import draw
 from .filters import EARLIEST_AS_OF, MapFilter
@@ -50,7 +51,8 @@ def neighbouring_changes(
 def slider_stops(change_dates: list[datetime.date], today: datetime.date) -> list[list[str]]:
     """The date slider's stops, [as_of value, label] each: every day on which something on the
     map changed, then today (an empty as_of)."""
-    stops = [[day.isoformat(), day_label(day)] for day in change_dates if day < today]
+    days = [day for day in change_dates if day < today]
+    stops = [[day.isoformat(), label] for day, label in zip(days, day_labels(days), strict=True)]
     return [*stops, ["", gettext("today (%(day)s)") % {"day": day_label(today)}]]
 
 
@@ -83,16 +85,23 @@ def map_page(request, *, fragment: bool = False):
 
     as_of = filterset.as_of_day()
     jurisdictions = filterset.qs
+    # The markers and the slider's days are computed once per filters, sort and versions of the
+    # records, as the lists' counts are; per day too, since a stance can begin at midnight.
+    remember = functools.partial(_cached, filterset, f"{filterset.sort_value()}:{today}")
     drawing = draw(
         places=jurisdictions,
         areas=filterset.areas(),
         sort=filterset.sort,
         limit=None if filterset.narrows() else NATIONAL_MARKERS,
         selected_states=filterset.selected_values("state"),
+        remember=remember,
     )
     markers, coloured = drawing.places.markers, drawing.areas.coloured
     shown_day = as_of or today
-    changes = stance_change_dates(jurisdictions if filterset.narrows() else None)
+    changes = remember(
+        "change-days",
+        lambda: stance_change_dates(jurisdictions if filterset.narrows() else None),
+    )
     change_dates = [day for day in changes if day <= today]
     previous_change, next_change = neighbouring_changes(change_dates, shown_day, today)
     without_as_of = request.GET.copy()
@@ -117,6 +126,10 @@ def map_page(request, *, fragment: bool = False):
         "geojson_url": _with_query(reverse("maps:geojson"), request.GET.urlencode()),
     }
     return render(request, template, context)
+
+
+def _cached(filterset: MapFilter, context: str, kind: str, compute):
+    return filterset.cached(f"map:{kind}:{context}", compute)
 
 
 def map_fragment(request):

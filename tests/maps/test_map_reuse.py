@@ -1,0 +1,56 @@
+"""With the page cache off, /map/ still computes its markers and the slider's days once per
+filters and versions of the records: a second reader costs fewer queries and sees the same map,
+and a stance published since shows at once."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .helpers import markers
+from .test_map_page import MAP, place, places, stance  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def queries_and_page(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_a_second_reader_of_the_map_costs_fewer_queries_and_sees_the_same_map(
+    client,
+    places,  # noqa: F811
+):
+    first, first_page = queries_and_page(client, MAP)
+    second, second_page = queries_and_page(client, MAP)
+
+    # The markers (two queries at the national view) and the slider's days (one) are reused.
+    assert second <= first - 3
+    assert markers(second_page) == markers(first_page)
+    assert second_page.content == first_page.content
+
+
+def test_a_stance_published_since_shows_on_the_next_map(client, places):  # noqa: F811
+    queries_and_page(client, MAP)
+    assert markers(client.get(MAP))["springfield-il"].stance != "refuses"
+
+    stance(places["springfield-il"], "refuses", datetime.date(2024, 3, 1))
+
+    _, page = queries_and_page(client, MAP)
+    assert markers(page)["springfield-il"].stance == "refuses"
+    assert "2024-03-01" in page.content.decode()
+
+
+def test_a_filtered_map_is_kept_apart_from_the_national_one(client, places):  # noqa: F811
+    queries_and_page(client, MAP)
+    _, page = queries_and_page(client, MAP + "?state=CO")
+    assert set(markers(page)) == {"denver-co"}
