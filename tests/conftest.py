@@ -73,6 +73,20 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def _page_body_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("page-bodies")
+
+
+@pytest.fixture(autouse=True)
+def _page_bodies_apart(settings, _page_body_dir):
+    # Large cached pages are sent from files (tracker/page_bodies.py), kept out of the checkout's
+    # var/; tests read a page's `.content`, so only tests/tracker/test_page_bodies.py lowers the
+    # size from which a page is one.
+    settings.PAGE_BODY_DIR = _page_body_dir
+    settings.PAGE_BODY_FILE_BYTES = 100 * 1024 * 1024
+
+
 @pytest.fixture(autouse=True)
 def _changes_show_at_once(settings):
     # A test reads its own writes on the next request; the page cache's grace after a change

@@ -19,6 +19,7 @@ host exactly as a miss does (`request.get_host()` against ALLOWED_HOSTS), so a f
 can neither read nor poison another site's pages.
 """
 
+import functools
 import hashlib
 import logging
 import time
@@ -28,11 +29,12 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
+from . import page_bodies
 from .page_tags import ANY, get_with_versions, page_tags, tag_versions
 
 logger = logging.getLogger(__name__)
@@ -131,19 +133,20 @@ class AnonymousPageCacheMiddleware:
         self._remember_tags(key, stored_versions)
         if cached is not None:
             if all(versions[tag] == version for tag, version in stored_versions.items()):
-                return _rebuild(cached, "hit")
-            if time.time() - cached.get("built_at", 0) < self.stale_seconds:
-                return _rebuild(cached, "stale")  # rebuilt at most once in that time
-            if not cache.add(f"rebuild:{key}", 1, REBUILD_LOCK_SECONDS):
-                return _rebuild(cached, "stale")
-            if self.stale_seconds > 0:
+                if response := _rebuild(cached, "hit"):
+                    return response
+            elif time.time() - cached.get("built_at", 0) < self.stale_seconds:
+                if response := _rebuild(cached, "stale"):  # rebuilt at most once in that time
+                    return response
+            elif not cache.add(f"rebuild:{key}", 1, REBUILD_LOCK_SECONDS):
+                if response := _rebuild(cached, "stale"):
+                    return response
+            elif self.stale_seconds > 0:
                 # This reader gets the copy readers got a moment ago, at once; the worker renders
                 # the page again once that response is sent, so no reader waits for a rebuild.
-                return _rebuild(
-                    cached,
-                    "stale",
-                    after_sent=lambda: self._rebuild_after_response(request, key, versions),
-                )
+                rebuild = functools.partial(self._rebuild_after_response, request, key, versions)
+                if response := _rebuild(cached, "stale", after_sent=rebuild):
+                    return response
         try:
             return self._render_and_store(request, key, versions)
         finally:
@@ -172,7 +175,8 @@ class AnonymousPageCacheMiddleware:
                 response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             if len(response.content) <= self.max_bytes:
                 versions = self._versions_to_store(page_tags(request), before)
-                cache.set(key, _freeze(response, versions, built_at), self.timeout)
+                frozen = _freeze(response, versions, built_at, timeout=self.timeout)
+                cache.set(key, frozen, self.timeout)
                 response["X-Page-Cache"] = "miss"
             else:
                 response["X-Page-Cache"] = "too-large"
@@ -203,22 +207,24 @@ class AnonymousPageCacheMiddleware:
         )
 
 
-def _freeze(response, versions: dict[str, int], built_at: float) -> dict:
-    return {
+def _freeze(response, versions: dict[str, int], built_at: float, *, timeout: int) -> dict:
+    frozen = {
         "versions": versions,
         "built_at": built_at,
-        "content": response.content,
         "status": response.status_code,
         "headers": dict(response.headers.items()),
     }
+    if len(response.content) > settings.PAGE_BODY_FILE_BYTES:
+        frozen["body"] = page_bodies.store(response.content, timeout)
+    else:
+        frozen["content"] = response.content
+    return frozen
 
 
-class _CachedResponse(HttpResponse):
+class _AfterSent:
     """A stored page, with work to do once the server has sent it (`close()` is called then)."""
 
-    def __init__(self, *args, after_sent: Callable[[], None] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.after_sent = after_sent
+    after_sent: Callable[[], None] | None = None
 
     def close(self):
         try:
@@ -228,8 +234,25 @@ class _CachedResponse(HttpResponse):
             super().close()
 
 
+class _CachedResponse(_AfterSent, HttpResponse):
+    pass
+
+
+class _CachedFileResponse(_AfterSent, FileResponse):
+    pass
+
+
 def _rebuild(frozen: dict, outcome: str, *, after_sent: Callable[[], None] | None = None):
-    response = _CachedResponse(frozen["content"], status=frozen["status"], after_sent=after_sent)
+    """The stored page as a response; None when its body, kept apart, has expired."""
+    if "body" in frozen:
+        file = page_bodies.open_body(frozen["body"])
+        if file is None:
+            return None
+        response = _CachedFileResponse(file, status=frozen["status"])
+        del response["Content-Disposition"]  # FileResponse's, from the file's name
+    else:
+        response = _CachedResponse(frozen["content"], status=frozen["status"])
+    response.after_sent = after_sent
     for header, value in frozen["headers"].items():
         response[header] = value
     response["X-Page-Cache"] = outcome

@@ -298,6 +298,11 @@ DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Larger pages (gzipped, as stored) are served but not cached, so no address can fill the cache.
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
+# Cached pages larger than this (the downloads, the map) are kept as files on each app server too
+# and sent from there by the operating system (sendfile), not copied through Python from the
+# cache on each hit (tracker/page_bodies.py); PAGE_BODY_DIR holds them.
+PAGE_BODY_FILE_BYTES = int(os.environ.get("PAGE_BODY_FILE_BYTES", str(64 * 1024)))
+PAGE_BODY_DIR = Path(os.environ.get("PAGE_BODY_DIR") or BASE_DIR / "var" / "page-bodies")
 # After a public change a cached page younger than this is still served while it is rebuilt at
 # most once in that time (tracker/cache.py); a publish is visible within it plus one render.
 PAGE_CACHE_STALE_SECONDS = float(os.environ.get("PAGE_CACHE_STALE_SECONDS", "1"))
