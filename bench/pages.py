@@ -13,10 +13,12 @@ def inspect_pages(targets) -> dict[str, dict]:
     """{key: {"queries_off", "alone_off", "queries_on", "alone_on", "body", "type"}} from Django's
     test client.
 
-    Page cache off: the queries a request runs when the page is not cached (after the cache
-    generation is bumped, so nothing the app caches by generation is warm either). Page cache on:
-    the queries of a repeat request. `alone_*` is that request's time in milliseconds.
+    Page cache off: the queries a request runs when the page is not cached, after the
+    benchmark's cache is emptied (its own Redis database), so nothing is warm: no counts, facets,
+    markers or rows. Page cache on: the queries of a repeat request. `alone_*` is that
+    request's time in milliseconds.
     """
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
@@ -34,6 +36,7 @@ def inspect_pages(targets) -> dict[str, dict]:
         return len(queries), elapsed_ms, body, response.get("Content-Type", "")
 
     pages = {}
+    cache.clear()
     bump_generation()
     with override_settings(PAGE_CACHE_SECONDS=0):
         client = Client(HTTP_HOST="127.0.0.1")
