@@ -105,10 +105,13 @@ class Generator:
             # Bulk writes send no signals: tell the page cache that everything changed.
             transaction.on_commit(bump_generation)
         if connection.vendor == "postgresql":
-            # Fresh bulk loads have no planner statistics; without them plans are badly wrong.
-            self.log("Gathering planner statistics (ANALYZE).")
+            # Fresh bulk loads have no planner statistics, without which plans are badly wrong,
+            # and no visibility map, without which a count reads the table instead of an index
+            # (the statements' facets: 48 ms instead of 16 on 50,000). Autovacuum would get there.
+            self.log("Gathering planner statistics and the visibility map (VACUUM ANALYZE).")
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                # VACUUM cannot run in a transaction (a test's): ANALYZE alone there.
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         counts = {
             str(model._meta.verbose_name_plural): count
             for model, count in self.writer.counts.items()

@@ -42,6 +42,10 @@ logger = logging.getLogger(__name__)
 # Pages whose tags a process remembers, so that a hit reads the page and its tags' versions in
 # one round trip; a few hundred bytes each.
 TAGS_SEEN_MAX = 20_000
+# In every page's key: a release that stores its entries differently changes it, so that during
+# a rolling deploy, when two releases share one Redis, neither reads the other's entries (the
+# previous release cannot read a body kept apart, tracker/page_bodies.py).
+ENTRY_FORMAT = 2
 # Longer than a page takes to render; if its holder dies, the next reader rebuilds after this.
 REBUILD_LOCK_SECONDS = 2
 
@@ -116,7 +120,7 @@ class AnonymousPageCacheMiddleware:
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode()).hexdigest()
         language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-        return f"page:{int(gzip)}:{language}:{digest}"
+        return f"page{ENTRY_FORMAT}:{int(gzip)}:{language}:{digest}"
 
     def __call__(self, request):
         if not self.cacheable_request(request):
@@ -126,7 +130,7 @@ class AnonymousPageCacheMiddleware:
         # the page before (its tags are the same from one build to the next).
         cached, versions = get_with_versions(key, {ANY, *self.tags_seen.get(key, ())})
         if cached is not None and not cached.get("versions"):
-            cached = None  # stored by an older release, which kept no versions: rebuild it
+            cached = None  # not an entry this release stored (a release before tags): rebuild it
         stored_versions = cached["versions"] if cached is not None else {}
         if unread := stored_versions.keys() - versions.keys():
             versions |= tag_versions(unread)

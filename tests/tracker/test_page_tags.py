@@ -16,7 +16,7 @@ from public import facets
 from public.claims.filters import StatementFilter
 from statements import services
 from statements.models import Correction, Statement
-from tracker.cache import AnonymousPageCacheMiddleware
+from tracker.cache import ENTRY_FORMAT, AnonymousPageCacheMiddleware
 from tracker.models import Status
 from tracker.page_tags import ANY, SITE, bump_tags, tag_versions
 
@@ -270,6 +270,25 @@ def test_a_page_stored_by_the_release_before_tags_is_rebuilt(client, places, sai
 
     assert fresh["X-Page-Cache"] == "miss"
     assert "Tacoma police will not join." in fresh.content.decode()
+
+
+def test_a_page_stored_by_another_release_format_is_never_read(client, places, said):
+    """During a rolling deploy two releases share one Redis: each reads only its own format."""
+    page = places["tacoma"].get_absolute_url()
+    key = AnonymousPageCacheMiddleware(lambda request: None).cache_key(RequestFactory().get(page))
+    previous_format_key = key.replace(f"page{ENTRY_FORMAT}:", f"page{ENTRY_FORMAT - 1}:", 1)
+    assert previous_format_key != key
+    cache.set(
+        previous_format_key,
+        {"versions": {ANY: 0}, "built_at": 0, "content": b"an old copy", "status": 200}
+        | {"headers": {"Content-Type": "text/html"}},
+    )
+
+    fresh = client.get(page)
+
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Tacoma police will not join." in fresh.content.decode()
+    assert cache.get(previous_format_key)["content"] == b"an old copy"
 
 
 # -- rebuilt after the response -----------------------------------------------------------------
