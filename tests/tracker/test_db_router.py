@@ -282,6 +282,19 @@ def test_settings_add_the_replica_and_router_only_when_a_replica_is_given(monkey
     both = runpy.run_path(str(SETTINGS_FILE))
     replica = both["DATABASES"]["replica"]
     assert (replica["HOST"], replica["PORT"], replica["NAME"]) == ("127.0.0.1", 5433, "tracker")
-    assert replica["OPTIONS"] == {"connect_timeout": 2}
+    # Skipped after 2 s when it does not answer; no JIT, as on the primary.
+    assert replica["OPTIONS"] == {"connect_timeout": 2, "options": "-c jit=off"}
     assert replica["TEST"] == {"MIRROR": "default"}
     assert both["DATABASE_ROUTERS"] == ["tracker.db_router.PrimaryReplicaRouter"]
+
+
+def test_postgresql_connections_run_without_jit(monkeypatch):
+    """The JIT compiles any query the planner costs high, such as the map's counts over every
+    place, and spent longer compiling them than running them."""
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker")
+    configured = runpy.run_path(str(SETTINGS_FILE))
+    assert configured["DATABASES"]["default"]["OPTIONS"]["options"] == "-c jit=off"
+
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///tracker.sqlite3")
+    sqlite = runpy.run_path(str(SETTINGS_FILE))["DATABASES"]["default"]
+    assert "options" not in sqlite.get("OPTIONS", {})
