@@ -16,6 +16,8 @@ by any entry; such files are deleted now and then.
 """
 
 import hashlib
+import io
+import logging
 import os
 import tempfile
 import time
@@ -24,6 +26,8 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 # One write in this many looks for old files to delete.
 PRUNE_EVERY = 100
@@ -42,13 +46,14 @@ def store(content: bytes, timeout: int) -> str:
     """Keep `content` in the shared cache and as this server's file; its digest."""
     digest = hashlib.sha256(content).hexdigest()
     cache.set(body_key(digest), content, timeout)
-    _write(digest, content)
+    _write_or_log(digest, content)
     return digest
 
 
 def open_body(digest: str) -> BinaryIO | None:
     """The stored body as an open file: this server's copy, written from the shared cache when
-    this server has none yet. None when neither has it (expired): the page is built again."""
+    this server has none yet (or, when it cannot be written, the bytes read from the cache).
+    None when neither has it (expired): the page is built again."""
     path = _path(digest)
     try:
         return path.open("rb")
@@ -57,11 +62,23 @@ def open_body(digest: str) -> BinaryIO | None:
     content = cache.get(body_key(digest))
     if content is None:
         return None
-    _write(digest, content)
+    if _write_or_log(digest, content):
+        try:
+            return path.open("rb")
+        except FileNotFoundError:  # deleted by a prune in between: serve what was read
+            pass
+    return io.BytesIO(content)
+
+
+def _write_or_log(digest: str, content: bytes) -> bool:
+    """Write this server's file; a full or read-only disk is logged and the page still served
+    (from the shared cache), never an error for the reader."""
     try:
-        return path.open("rb")
-    except FileNotFoundError:  # deleted by a prune in between: build the page again
-        return None
+        _write(digest, content)
+    except OSError:
+        logger.warning("cannot keep a cached page in %s", settings.PAGE_BODY_DIR, exc_info=True)
+        return False
+    return True
 
 
 def _write(digest: str, content: bytes) -> None:

@@ -136,3 +136,13 @@ def test_files_not_stored_again_within_the_cache_time_are_pruned(settings, body_
     assert [path.name for path in body_dir.iterdir()] == [new]
     # The shared cache still has it: a server asked for it writes its file again.
     assert page_bodies.open_body(old).read() == b"an old download " * 20
+
+
+def test_a_server_whose_disk_refuses_the_file_still_serves_the_page(client, seeded, settings):
+    settings.PAGE_BODY_DIR = "/proc/no-page-bodies-here"  # cannot be created
+    first = client.get(DOWNLOAD, **GZIP)
+    hit = client.get(DOWNLOAD, **GZIP)
+
+    assert first.status_code == hit.status_code == 200
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit.getvalue() == first.content
