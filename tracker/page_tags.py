@@ -15,7 +15,7 @@ versions of its tags.
 """
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
@@ -35,6 +35,9 @@ STATEMENTS = "statements"
 STANCES = "stances"
 # What the lists of statements and places and the map show.
 LISTS = frozenset({SITE, STATEMENTS, STANCES})
+
+# How long a figure computed at some versions is kept (`computed_at_versions`).
+COMPUTED_SECONDS = 3600
 
 # ANY's version under the key the replica's freshness check reads (tracker/db_router.py).
 GENERATION_KEY = "site:generation"
@@ -87,6 +90,17 @@ def tags_signature(tags: Iterable[str]) -> str:
     """The versions of `tags` as one string, for keys of what is computed from those records."""
     versions = tag_versions(tags)
     return ".".join(f"{versions[tag]}" for tag in sorted(versions))
+
+
+def computed_at_versions(name: str, tags: Iterable[str], compute: Callable[[], Any]) -> Any:
+    """What `compute` gives, computed once per versions of `tags` (an hour at most): figures
+    drawn from records, reused by every request until one of those records changes."""
+    key = f"computed:{name}:{tags_signature(tags)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, COMPUTED_SECONDS)
+    return value
 
 
 def bump_tags(tags: Iterable[str]) -> None:

@@ -2,11 +2,13 @@
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 
 from public.maps.areas import area_jurisdictions
 from public.maps.drawing import draw
 from public.maps.outlines import Detail
 from public.maps.stances import with_published_records, with_stance_on
+from tracker.page_tags import LISTS, computed_at_versions
 from tracker.text import day_label
 
 register = template.Library()
@@ -35,6 +37,8 @@ def us_map(jurisdictions=None, *, map_id: str = "home-map"):
     from cities.models import Jurisdiction
 
     queryset = Jurisdiction.objects.all() if jurisdictions is None else jurisdictions
+    # Every place's markers are the same for every page and reader until a record changes.
+    remember = _every_place_remembered if jurisdictions is None else None
     drawing = draw(
         places=with_stance_on(with_published_records(queryset), None),
         areas=with_stance_on(area_jurisdictions(), None),
@@ -43,5 +47,12 @@ def us_map(jurisdictions=None, *, map_id: str = "home-map"):
         prefix="h",
         map_id=map_id,
         marker_size=SMALL_MARKER_SIZE,
+        remember=remember,
     )
     return {"map": drawing, "small": True, "map_url": reverse("maps:map")}
+
+
+def _every_place_remembered(kind: str, compute):
+    # Per day too: a stance can begin at midnight.
+    name = f"small-map:{kind}:{timezone.localdate()}"
+    return computed_at_versions(name, LISTS, compute)

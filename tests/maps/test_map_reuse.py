@@ -54,3 +54,18 @@ def test_a_filtered_map_is_kept_apart_from_the_national_one(client, places):  # 
     queries_and_page(client, MAP)
     _, page = queries_and_page(client, MAP + "?state=CO")
     assert set(markers(page)) == {"denver-co"}
+
+
+HOME = "/"
+
+
+def test_the_home_pages_map_is_reused_until_a_stance_changes(client, places):  # noqa: F811
+    first, first_page = queries_and_page(client, HOME)
+    second, second_page = queries_and_page(client, HOME)
+    assert second <= first - 2  # the markers and the count of those not drawn
+    assert markers(second_page) == markers(first_page)
+
+    stance(places["springfield-il"], "refuses", datetime.date(2024, 3, 1))
+
+    _, page = queries_and_page(client, HOME)
+    assert markers(page)["springfield-il"].stance == "refuses"
