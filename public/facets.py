@@ -144,6 +144,9 @@ class FacetedFilterSet(django_filters.FilterSet):
     facets: dict[str, FacetSpec] = {}
     sort_orders: dict[str, tuple] = {}
     default_sort: str = ""
+    # The tags of what the list shows (tracker/page_tags.py): its pages depend on them, and its
+    # counts are kept per their versions.
+    shows: frozenset[str] = LISTS
 
     def read_choices_once(self, name: str, choices: ChoicesReadOnce) -> ChoicesReadOnce:
         """Give filter `name` this filter set's own `choices` (read at most once, for this
@@ -186,8 +189,8 @@ class FacetedFilterSet(django_filters.FilterSet):
     # -- cached per filter combination ----------------------------------------------------------
     @cached_property
     def lists_version(self) -> str:
-        """The versions of what the lists show, read once, before anything is counted."""
-        return tags_signature(LISTS)
+        """The versions of what the list shows, read once, before anything is counted."""
+        return tags_signature(self.shows)
 
     def cache_key(self, kind: str) -> str | None:
         """A key for what these filters give (the page and the sort aside), at these versions

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from tracker.cache import accepts_gzip
-from tracker.page_tags import LISTS, depends_on
+from tracker.page_tags import depends_on
 
 from . import downloads
 from .facets import (
@@ -150,7 +150,7 @@ class FacetedListView(View):
         return {}
 
     def get(self, request, *args, **kwargs):
-        depends_on(request, *LISTS)
+        depends_on(request, *self.filterset_class.shows)
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         controls = ListControlsForm(request.GET)
         valid = filterset.is_valid() & controls.is_valid()

@@ -13,6 +13,7 @@ from tracker.models import CuratedModel, Status, TimeStampedModel
 from tracker.page_tags import (
     SITE,
     STANCES,
+    STATEMENT_TEXTS,
     STATEMENTS,
     official_tag,
     place_stance_tag,
@@ -144,7 +145,7 @@ class Source(ConstraintValidationMixin, TimeStampedModel):
         "source_not_cited_in_itself": "cited_in",
     }
 
-    def page_cache_tags(self, *, created: bool) -> set[str]:
+    def page_cache_tags(self, *, created: bool, deleted: bool = False) -> set[str]:
         # A new source shows nowhere until a published record cites it, which bumps that
         # record's pages; a change to a cited one may show on any page.
         return set() if created else {SITE}
@@ -325,18 +326,31 @@ class Statement(ConstraintValidationMixin, CuratedModel):
         "statement_retraction_has_reason": "retraction_reason",
     }
 
-    remembered_fields = ("jurisdiction_id", "official_id")
+    remembered_fields = ("jurisdiction_id", "official_id", "said_on")
 
-    def page_cache_tags(self, *, created: bool = False) -> set[str]:
-        """Its page, its place's and speaker's (now and as last read), every list."""
+    def page_cache_tags(self, *, created: bool = False, deleted: bool = False) -> set[str]:
+        """Its page, its place's and speaker's (now and as last read), every list of statements;
+        the lists of places and the map too unless it is an edit they cannot show."""
         places = {self.jurisdiction_id, self.loaded_values.get("jurisdiction_id")}
         officials = {self.official_id, self.loaded_values.get("official_id")}
+        shown_to_places = created or deleted or self.changes_what_places_show()
         return {
-            STATEMENTS,
+            STATEMENTS if shown_to_places else STATEMENT_TEXTS,
             statement_tag(self.pk),
             *(place_tag(pk) for pk in places if pk),
             *(official_tag(pk) for pk in officials if pk),
         }
+
+    def changes_what_places_show(self) -> bool:
+        """Whether saving it changes what a list of places or the map shows of its place: that
+        it has published statements, how many, the latest day. A change of status, place or day
+        does; an edit of the words, speaker, medium or sources does not."""
+        loaded = self.loaded_values
+        return (
+            self.loaded_status != self.status
+            or loaded.get("jurisdiction_id") != self.jurisdiction_id
+            or loaded.get("said_on") != self.said_on
+        )
 
     def __str__(self):
         text = shorten(self.quote or self.summary, 60)
@@ -478,7 +492,7 @@ class Stance(ConstraintValidationMixin, CuratedModel):
 
     remembered_fields = ("jurisdiction_id",)
 
-    def page_cache_tags(self, *, created: bool = False) -> set[str]:
+    def page_cache_tags(self, *, created: bool = False, deleted: bool = False) -> set[str]:
         """Its place's page and its place's statements' pages (now and as last read), and
         every list."""
         places = [
@@ -545,7 +559,7 @@ class Correction(ConstraintValidationMixin, models.Model):
 
     constraint_fields = {"correction_has_note": "note"}
 
-    def page_cache_tags(self, *, created: bool) -> set[str]:
+    def page_cache_tags(self, *, created: bool, deleted: bool = False) -> set[str]:
         try:
             record = self.record
         except ObjectDoesNotExist:  # deleted with its record, whose own delete names its tags

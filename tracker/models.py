@@ -123,6 +123,11 @@ class CuratedModel(TimeStampedModel):
         instance.remember_loaded()
         return instance
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None:  # read whole again: what was read is what the database holds now
+            self.remember_loaded()
+
     def remember_loaded(self) -> None:
         self.loaded_status = self.__dict__.get("status")
         self.loaded_values = {name: self.__dict__.get(name) for name in self.remembered_fields}

@@ -33,8 +33,14 @@ SITE = "site"
 # Any published statement or stance (the lists, the map, the home page, the feeds).
 STATEMENTS = "statements"
 STANCES = "stances"
-# What the lists of statements and places and the map show.
-LISTS = frozenset({SITE, STATEMENTS, STANCES})
+# An edit of a published statement that the lists of places and the map cannot show: its words,
+# speaker, medium or sources, not its place, day or status (Statement.page_cache_tags).
+STATEMENT_TEXTS = "statement-texts"
+# What the lists of places and the map show: which places have published records, how many and
+# how recent, and their stances.
+PLACE_LISTS = frozenset({SITE, STATEMENTS, STANCES})
+# What the lists of statements, the feeds and the home page show: that, and the statements' words.
+LISTS = PLACE_LISTS | {STATEMENT_TEXTS}
 
 # How long a figure computed at some versions is kept (`computed_at_versions`).
 COMPUTED_SECONDS = 3600
@@ -154,10 +160,10 @@ def is_public_change(sender, instance) -> bool:
     return instance.status in shown or instance.loaded_status in shown
 
 
-def changed_tags(instance, *, created: bool = False) -> set[str]:
+def changed_tags(instance, *, created: bool = False, deleted: bool = False) -> set[str]:
     """The tags a public change of `instance` touches: what its model names, else `site`."""
     named = getattr(instance, "page_cache_tags", None)
-    return set(named(created=created)) if named else {SITE}
+    return set(named(created=created, deleted=deleted)) if named else {SITE}
 
 
 def _record_changed(sender, instance=None, **kwargs):
@@ -167,7 +173,11 @@ def _record_changed(sender, instance=None, **kwargs):
         sender = type(instance)
     public = is_public_change(sender, instance)
     if public:
-        tags = changed_tags(instance, created=kwargs.get("created", False))
+        tags = changed_tags(
+            instance,
+            created=kwargs.get("created", False),
+            deleted=kwargs.get("signal") is post_delete,
+        )
     if isinstance(instance, CuratedModel) and kwargs.get("signal") is post_save:
         instance.remember_loaded()
     if not public:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from cities.models import Jurisdiction
 from public.filter_errors import filter_errors
-from tracker.page_tags import LISTS, depends_on
+from tracker.page_tags import PLACE_LISTS, depends_on
 from tracker.text import day_label, day_labels
 
 from .drawing import draw
@@ -67,7 +67,7 @@ def map_page(request, *, fragment: bool = False):
     `fragment`: only the parts a day changes (maps/_fragment.html: filters, heading, map and
     tables), which the date slider fetches and swaps in (/map/fragment/).
     """
-    depends_on(request, *LISTS)
+    depends_on(request, *PLACE_LISTS)
     template = "maps/_fragment.html" if fragment else "maps/map.html"
     filterset = MapFilter(request.GET, queryset=map_queryset(), request=request)
     today = timezone.localdate()
@@ -139,7 +139,7 @@ def map_fragment(request):
 
 def map_geojson(request):
     """/map/data.geojson: the map's jurisdictions, same filters; bad filters give a JSON 400."""
-    depends_on(request, *LISTS)
+    depends_on(request, *PLACE_LISTS)
     filterset = MapFilter(request.GET, queryset=map_queryset(), request=request)
     if not filterset.is_valid():
         return JsonResponse(

@@ -19,6 +19,7 @@ from public.listing import (
     search_text_filter,
 )
 from statements.models import Event
+from tracker.page_tags import PLACE_LISTS
 
 from .querysets import (
     SHOWN_STANCE_CHOICES,
@@ -80,6 +81,7 @@ class ConditionFacet:
 
 
 class JurisdictionFilter(FacetedFilterSet):
+    shows = PLACE_LISTS
     q = search_text_filter(field_name="name", label=_("Name"))
     state = django_filters.MultipleChoiceFilter(
         choices=State.choices,

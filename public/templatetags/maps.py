@@ -8,7 +8,7 @@ from public.maps.areas import area_jurisdictions
 from public.maps.drawing import draw
 from public.maps.outlines import Detail
 from public.maps.stances import with_published_records, with_stance_on
-from tracker.page_tags import LISTS, computed_at_versions
+from tracker.page_tags import PLACE_LISTS, computed_at_versions
 from tracker.text import day_label
 
 register = template.Library()
@@ -55,4 +55,4 @@ def us_map(jurisdictions=None, *, map_id: str = "home-map"):
 def _every_place_remembered(kind: str, compute):
     # Per day too: a stance can begin at midnight.
     name = f"small-map:{kind}:{timezone.localdate()}"
-    return computed_at_versions(name, LISTS, compute)
+    return computed_at_versions(name, PLACE_LISTS, compute)
