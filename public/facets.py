@@ -76,6 +76,10 @@ class FacetSpec:
     # Order the choices by their label as the reader reads it ("Nueva York" among the N's in
     # Spanish), accents aside, instead of in the choices' own order.
     alphabetical: bool = False
+    # Another facet each of whose groups falls in one of this one's (a place is in one state and
+    # has one stance): while neither filter is set both are counted under the same filters, so
+    # this one's counts are summed from that one's groups instead of counted again.
+    summed_from: str = ""
 
 
 @dataclass
@@ -94,6 +98,7 @@ class Facet:
     options: list[FacetOption]
     errors: list[str] = field(default_factory=list)
     hidden: int = 0  # choices with a count left out (beyond FACET_MODEL_OPTIONS)
+    total: int = 0  # the rows counted, shown or not
 
     @property
     def any_selected(self) -> bool:
@@ -234,31 +239,70 @@ class FacetedFilterSet(django_filters.FilterSet):
             cache.delete(computing)
         return value
 
+    # A facet every row is counted in exactly once (each statement has one place): while its
+    # filter is unset, its total is the number of rows, so a page whose facets were just counted
+    # needs no query for it.
+    counted_by_facet: str = ""
+
     def count(self) -> int:
         """The number of filtered rows, counted without the page's joins and aggregates: one
-        query, none when these filters were counted before at these versions."""
-        return self.cached("count", lambda: self.qs.order_by().count())
+        query, none when these filters were counted before at these versions or when the facets
+        just counted give it (`counted_by_facet`)."""
+        return self.cached("count", self._count)
+
+    def _count(self) -> int:
+        facets = getattr(self, "facets_read", None)
+        name = self.counted_by_facet
+        if facets is not None and name and self.form.is_valid() and not self.selected_values(name):
+            return facets[name].total
+        return self.qs.order_by().count()
 
     # -- facets -------------------------------------------------------------------------------
     def facet_list(self) -> dict[str, Facet]:
-        """{filter name: Facet}; one query per facet, whatever the number of rows, and none when
-        these filters were counted before at these versions."""
+        """{filter name: Facet}; at most one query per facet, whatever the number of rows, and
+        none when these filters were counted before at these versions."""
         self.form.is_valid()
-        return self.cached(
-            "facets", lambda: {name: self._facet(name, spec) for name, spec in self.facets.items()}
+        self.facets_read = self.cached("facets", self._count_facets)
+        return self.facets_read
+
+    def _count_facets(self) -> dict[str, Facet]:
+        # The facets others are summed from are counted first; the result keeps the declared order.
+        sources = {getattr(spec, "summed_from", "") for spec in self.facets.values()}
+        self._rows_counted = {}
+        order = sorted(self.facets, key=lambda name: name not in sources)
+        counted = {name: self._facet(name, self.facets[name]) for name in order}
+        return {name: counted[name] for name in self.facets}
+
+    def _facet_rows(self, name: str, spec: FacetSpec) -> list[dict]:
+        """[{spec.value: ..., label fields: ..., "n": count}]: one query, or none when the
+        counts can be summed from those of the facet this one is `summed_from`."""
+        counted = getattr(self, "_rows_counted", {})
+        source = spec.summed_from
+        unfiltered = not self.selected_values(name) and not self.selected_values(source)
+        if source in counted and self.form.is_valid() and unfiltered:
+            return _summed(counted[source], spec)
+        # The fields of the facets summed from this one, so that their counts need no query.
+        summed = [
+            path
+            for other in self.facets.values()
+            if getattr(other, "summed_from", "") == name
+            for path in (other.value, *other.label_fields)
+        ]
+        queryset = self.filter_queryset(self.queryset.all(), skip=name)
+        rows = list(
+            queryset.order_by()
+            .filter(**{f"{spec.value}__isnull": False})
+            .values(*dict.fromkeys((spec.value, *spec.label_fields, *summed)))
+            # COUNT(*) needs no column of the rows, so an index-only scan can count them.
+            .annotate(n=Count("pk", distinct=True) if spec.distinct else Count("*"))
         )
+        counted[name] = rows
+        return rows
 
     def _facet(self, name: str, spec: FacetSpec) -> Facet:
         flt = self.filters[name]
         multiple = isinstance(flt, django_filters.MultipleChoiceFilter)
-        queryset = self.filter_queryset(self.queryset.all(), skip=name)
-        rows = (
-            queryset.order_by()
-            .filter(**{f"{spec.value}__isnull": False})
-            .values(spec.value, *spec.label_fields)
-            # COUNT(*) needs no column of the rows, so an index-only scan can count them.
-            .annotate(n=Count("pk", distinct=True) if spec.distinct else Count("*"))
-        )
+        rows = self._facet_rows(name, spec)
         counts, labels = {}, {}
         for row in rows:
             value = str(row[spec.value])
@@ -291,7 +335,8 @@ class FacetedFilterSet(django_filters.FilterSet):
                         FacetOption(value, labels[value], counts.get(value, 0), value in selected)
                     )
         errors = list(self.form.errors.get(name, [])) if self.is_bound else []
-        return Facet(name, str(flt.label), multiple, options, errors, hidden)
+        total = sum(counts.values())
+        return Facet(name, str(flt.label), multiple, options, errors, hidden, total)
 
     @staticmethod
     def _choices(flt) -> list | None:
@@ -372,3 +417,15 @@ class FacetedFilterSet(django_filters.FilterSet):
             grouped.setdefault(str(self.filters[name].label), []).append(label)
         either = f" {gettext('or')} "
         return "; ".join(f"{k}: {either.join(v)}" for k, v in grouped.items())
+
+
+def _summed(rows: list[dict], spec: FacetSpec) -> list[dict]:
+    """Rows counted by a finer facet, summed by `spec`'s value (and its label fields)."""
+    totals: dict[tuple, int] = {}
+    for row in rows:
+        if row[spec.value] is None:
+            continue
+        group = (row[spec.value], *(row[path] for path in spec.label_fields))
+        totals[group] = totals.get(group, 0) + row["n"]
+    fields = (spec.value, *spec.label_fields)
+    return [{**dict(zip(fields, group, strict=True)), "n": n} for group, n in totals.items()]

@@ -148,17 +148,24 @@ class StatementFilter(FacetedFilterSet):
 
     # Every filter and facet here follows a to-one relation, so no row is counted twice and the
     # counts need no DISTINCT (which would sort each facet's rows).
+    # A place has one stance and is in one state: those two are summed from the places' counts
+    # while none of the three is filtered, and the places' counts total the statements.
     facets = {
-        "stance": FacetSpec("jurisdiction__stance_level", show_zero=True, distinct=False),
+        "stance": FacetSpec(
+            "jurisdiction__stance_level", show_zero=True, distinct=False, summed_from="city"
+        ),
         "city": FacetSpec(
             "jurisdiction__slug", ("jurisdiction__name", "jurisdiction__state"), distinct=False
         ),
-        "state": FacetSpec("jurisdiction__state", distinct=False, alphabetical=True),
+        "state": FacetSpec(
+            "jurisdiction__state", distinct=False, alphabetical=True, summed_from="city"
+        ),
         "official": FacetSpec("official__slug", ("official__name",), distinct=False),
         "office": OfficeFacet(),
         "medium": FacetSpec("medium", distinct=False),
         "event": FacetSpec("event__slug", ("event__name",), distinct=False),
     }
+    counted_by_facet = "city"
     sort_orders = {
         "newest": ("-said_on", "-id"),
         "oldest": ("said_on", "id"),
