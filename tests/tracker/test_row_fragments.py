@@ -179,7 +179,7 @@ def test_the_state_of_a_listed_statement_is_read_without_a_query(
 
 def test_a_new_release_draws_every_row_again(client, drawn, three_said, monkeypatch):
     rows_drawn(client, drawn, STATEMENTS)
-    monkeypatch.setattr(fragments, "release", lambda: "the next release")
+    monkeypatch.setattr(fragments, "release", lambda: "the-next-release")
     assert rows_drawn(client, drawn, STATEMENTS)[0] == 3
 
 
