@@ -1,4 +1,4 @@
-"""Rows rendered once per version of what they show, shared by every page that lists them.
+"""Rows rendered once per state of what they show, shared by every page that lists them.
 
 A list page is mostly its fifty rows, and a row's HTML depends only on its record, the records it
 shows beside it (a statement's speaker, place and sources) and the reader's language. Each row is
@@ -26,7 +26,8 @@ from django.db import models
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-# Rows are keyed by version, never invalidated: a row unchanged for a day is still right.
+# Rows are keyed by the values they show, never invalidated: an old key is merely never asked
+# for again, and expires.
 ROW_CACHE_SECONDS = 24 * 60 * 60
 
 # What can change a row's HTML without changing any record: the code, templates, translations.
@@ -90,8 +91,8 @@ def _value_state(value, seen: set):
 
 
 def row_key(template_name: str, state: tuple, options: dict) -> str:
-    """The cache key of one row: its template, what the page passed it, its records' versions,
-    the reader's language and the release."""
+    """The cache key of one row: its template, what the page passed it, the values loaded into
+    its records, the reader's language and the release."""
     described = repr((template_name, sorted(options.items()), state))
     digest = hashlib.sha256(described.encode()).hexdigest()[:40]
     return f"row:{release()}:{get_language()}:{digest}"
