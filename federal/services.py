@@ -16,6 +16,7 @@ from django.db import transaction
 
 from cities.models import JurisdictionLevel
 from statements.models import Source
+from tracker.page_tags import bump_generation
 
 from .agreements import ReconcileReport, agreements_reconcile
 from .doj_list import LABEL, DojRow, DojRowError, read_doj_list
@@ -126,6 +127,8 @@ def ice_list_import(
     if progress and done < sheet.total_rows:
         progress(sheet.total_rows, sheet.total_rows)  # the blank rows at the end
     Listing.objects.bulk_create(listings, batch_size=500)
+    # Bulk writes send no save signals: every page and list kept at versions is stale.
+    transaction.on_commit(bump_generation)
     report.rows_read = len(listings)
     report.blank_rows = len(sheet.blank_rows)
     report.rows_matched = sum(1 for listing in listings if listing.jurisdiction_id)

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from tracker.page_tags import bump_generation
+
 from ..models import Jurisdiction, JurisdictionLevel
 from .census import AreaRow
 
@@ -98,6 +100,9 @@ def jurisdictions_import_counties(*, rows: Sequence[AreaRow]) -> CountyImportRep
     if changed:
         _save_filled_in(list(changed.values()), changed_fields)
     report.updated = len(changed)
+    if report.created or report.updated:
+        # Bulk writes send no save signals: every page and list kept at versions is stale.
+        transaction.on_commit(bump_generation)
     return report
 
 

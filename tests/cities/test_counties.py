@@ -24,6 +24,7 @@ from cities.counties.topojson import (
 )
 from cities.models import Jurisdiction, JurisdictionLevel
 from tests.factories import JurisdictionFactory
+from tracker.page_tags import SITE, tag_versions
 
 ROWS = {row.geoid: row for row in atlas_rows()}
 SEEDED = 11
@@ -302,3 +303,20 @@ def test_a_failure_midway_leaves_nothing(seeded, monkeypatch):
     assert Jurisdiction.objects.count() == SEEDED
     assert not Jurisdiction.objects.exclude(geoid="").exists()
     assert Jurisdiction.history.count() == SEEDED
+
+
+def test_an_import_that_writes_makes_every_page_read_the_places_again(
+    db, django_capture_on_commit_callbacks
+):
+    """The counties are written in bulk, which sends no save signal: the import says itself
+    that every page and every list's counts kept at versions are stale; a run that changes
+    nothing leaves them be."""
+    before = tag_versions([SITE])
+    with django_capture_on_commit_callbacks(execute=True):
+        import_counties()
+    after = tag_versions([SITE])
+    assert after[SITE] > before[SITE]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "0 created, 0 updated" in import_counties()
+    assert tag_versions([SITE]) == after

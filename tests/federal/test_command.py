@@ -10,6 +10,7 @@ from cities.models import Agency, Jurisdiction
 from federal.models import Agreement, Listing, ListSnapshot
 from statements.models import Source, Stance
 from tests.federal.conftest import row, write_sheet
+from tracker.page_tags import SITE, bump_generation, tag_versions
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,18 @@ def test_a_sheet_without_icees_name_needs_its_date_and_address(florida, tmp_path
         "2025-08-01",
         "https://archive.example.org/ice.xlsx",
     )
+
+
+def test_a_committed_import_makes_every_page_read_the_lists_again(
+    sheet, florida, django_capture_on_commit_callbacks
+):
+    """Listings are written in bulk, which sends no save signal: the import itself says that
+    every page and every list's counts kept at versions are stale."""
+    path = sheet("05162025am", [row("Bay County Sheriff's Office", county="Bay County")])
+    before = tag_versions([SITE])
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        import_287g(path, "--commit")
+
+    assert bump_generation in callbacks
+    assert tag_versions([SITE])[SITE] > before[SITE]
