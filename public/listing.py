@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from tracker.cache import accepts_gzip
+from tracker.fragments import KnownRows, by_pk, release
 from tracker.page_tags import depends_on
 
 from . import downloads
@@ -194,24 +195,39 @@ class FacetedListView(View):
                 "result_count": paginator.count,
                 "chips": filterset.chips(self.request.GET),
             }
+        context |= self.filters_cache_context(filterset, errors=context["errors"])
         context |= self.download_context(context.get("result_count"))
         context |= self.get_extra_context()
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
+    def filters_cache_context(self, filterset, *, errors) -> dict:
+        """What includes/filter_disclosure.html keeps its filters under: the filters (as sent),
+        sort, page address and release, at the list's versions (`cache_key`: none with errors)."""
+        key = (
+            None
+            if errors
+            else filterset.cache_key(
+                f"filters:{release()}:{self.request.path}:{filterset.sort_value()}"
+            )
+        )
+        return {"filters_cache_key": key, "filters_cache_seconds": LIST_CACHE_SECONDS}
+
     @staticmethod
-    def page_rows(filterset, rows, page_obj) -> list:
-        """The page's rows, in one query. The ids of each page, in order, are cached per filters,
-        sort and versions of the records, so a repeat fetches its rows by primary key instead of
-        sorting every match again (a search ranks all its matches to find the best 50)."""
-        key = filterset.cache_key(f"ids:{filterset.sort_value()}:{page_obj.number}")
-        ids = cache.get(key) if key else None
-        if ids is None:
-            objects = list(page_obj.object_list)
+    def page_rows(filterset, rows, page_obj) -> KnownRows:
+        """The page's rows. Their ids in order and the digests of what each shows are kept per
+        filters, sort and versions of the records: a repeat neither sorts every match again (a
+        search ranks all its matches to find the best 50) nor loads the records whose rows are
+        stored (tracker/fragments.py); the others are read by primary key, in one query."""
+
+        key = filterset.cache_key(f"rows:{filterset.sort_value()}:{page_obj.number}")
+        known = cache.get(key) if key else None
+        if known is None:
+            page = KnownRows.of(list(page_obj.object_list), by_pk(rows))
             if key:
-                cache.set(key, [obj.pk for obj in objects], LIST_CACHE_SECONDS)
-            return objects
-        by_pk = {obj.pk: obj for obj in rows.filter(pk__in=ids).order_by()}
-        return [by_pk[pk] for pk in ids if pk in by_pk]
+                cache.set(key, (page.pks, page.digests), LIST_CACHE_SECONDS)
+            return page
+        pks, digests = known
+        return KnownRows(pks, digests, by_pk(rows))
 
     # -- downloads ------------------------------------------------------------------------------
     def download_filename(self, filterset, ext: str) -> str:

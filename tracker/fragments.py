@@ -9,13 +9,17 @@ serves rows drawn by the previous one). An edit changes what is loaded, hence th
 edited row is drawn again on its next showing and every other row is reused. Nothing is
 invalidated; old keys expire. A whole list reads its rows in one round trip to the cache.
 
+A list page keeps, with its rows' ids at the list's versions, their state digests
+(`KnownRows`): while nothing the list shows has changed, its rows are read from the cache by
+those alone, and no record is loaded unless a row was evicted.
+
 This is not the page cache: it works with the page cache off, and a list whose filters, counts
 or order change still reuses the rows it shares with others.
 """
 
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import django
@@ -25,6 +29,8 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from .page_tags import computed_at_versions
 
 # Rows are keyed by the values they show, never invalidated: an old key is merely never asked
 # for again, and expires.
@@ -90,26 +96,101 @@ def _value_state(value, seen: set):
     return value
 
 
-def row_key(template_name: str, state: tuple, options: dict) -> str:
-    """The cache key of one row: its template, what the page passed it, the values loaded into
-    its records, the reader's language and the release."""
-    described = repr((template_name, sorted(options.items()), state))
-    digest = hashlib.sha256(described.encode()).hexdigest()[:40]
-    return f"row:{release()}:{get_language()}:{digest}"
+def state_digest(record: models.Model) -> str:
+    """A short digest of `loaded_state(record)`: what a row's key is made of."""
+    return hashlib.sha256(repr(loaded_state(record)).encode()).hexdigest()[:40]
+
+
+def row_key(template_name: str, digest: str, options: dict) -> str:
+    """The cache key of one row: its template, what the page passed it, the digest of the values
+    loaded into its records, the reader's language and the release."""
+    described = repr((template_name, sorted(options.items()), digest))
+    return f"row:{release()}:{get_language()}:{hashlib.sha256(described.encode()).hexdigest()[:40]}"
+
+
+class KnownRows(Sequence):
+    """A page of rows known by their primary keys and state digests, as kept with the page's ids
+    at the list's versions (public/listing.py): the rows whose HTML is stored are shown without
+    loading their records, and only the others are read (`load(pks)` gives {pk: record}).
+
+    Kept at the same versions as the page cache's entries, so as current as they are: a change
+    a list can show bumps its versions, and the page's ids and digests are read again."""
+
+    def __init__(self, pks: list, digests: list[str], load: Callable[[list], dict]):
+        self.pks, self.digests, self._load = pks, digests, load
+        self._records: dict = {}
+
+    @classmethod
+    def of(cls, records: list[models.Model], load: Callable[[list], dict]) -> "KnownRows":
+        rows = cls([r.pk for r in records], [state_digest(r) for r in records], load)
+        rows._records = {r.pk: r for r in records}
+        return rows
+
+    def records(self, pks: Iterable) -> dict:
+        """{pk: record} of `pks` on this page, read in one query the first time they are asked."""
+        missing = [pk for pk in pks if pk not in self._records]
+        if missing:
+            self._records |= self._load(missing)
+        return {pk: self._records[pk] for pk in pks if pk in self._records}
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(self)[index]
+        return self.records([self.pks[index]])[self.pks[index]]
+
+    def __iter__(self):
+        by_pk = self.records(self.pks)
+        return (by_pk[pk] for pk in self.pks if pk in by_pk)
+
+
+def by_pk(rows: models.QuerySet) -> Callable[[list], dict]:
+    """A `load` for KnownRows: the records of `rows` with these primary keys, in one query."""
+    return lambda pks: {record.pk: record for record in rows.filter(pk__in=pks).order_by()}
+
+
+def rows_at_versions(name: str, tags: Iterable[str], rows: models.QuerySet, limit: int):
+    """The first `limit` of `rows` as KnownRows, their ids and digests kept per versions of
+    `tags` (a place's or a speaker's statements on their page): while those are unchanged, the
+    rows are shown from the cache without loading a record."""
+    fresh = []
+
+    def compute() -> tuple[list, list[str]]:
+        fresh.append(KnownRows.of(list(rows[:limit]), by_pk(rows)))
+        return fresh[0].pks, fresh[0].digests
+
+    pks, digests = computed_at_versions(name, tags, compute)
+    return fresh[0] if fresh else KnownRows(pks, digests, by_pk(rows))
+
+
+def _loaded_already(pks: list) -> dict:
+    return {}
 
 
 def rendered_rows(template, context, objects: Iterable, name: str, **options) -> SafeString:
     """`template` rendered for each of `objects` (as `name`, with `options`, in `context`),
-    reading stored rows in one round trip and storing the rows it had to draw."""
-    objects = list(objects)
-    keys = [row_key(template.origin.template_name, loaded_state(obj), options) for obj in objects]
+    reading stored rows in one round trip and storing the rows it had to draw. Of `KnownRows`,
+    only the records of rows not stored are read."""
+    template_name = template.origin.template_name
+    if not isinstance(objects, KnownRows):
+        objects = KnownRows.of(list(objects), load=_loaded_already)
+    keys = [row_key(template_name, digest, options) for digest in objects.digests]
     stored = cache.get_many(keys) if keys else {}
+    missing = [pk for pk, key in zip(objects.pks, keys, strict=True) if key not in stored]
+    records = objects.records(missing) if missing else {}
     drawn = {}
     parts = []
-    for obj, key in zip(objects, keys, strict=True):
+    for pk, key in zip(objects.pks, keys, strict=True):
         html = stored.get(key)
         if html is None:
-            with context.push({name: obj, **options}):
+            record = records.get(pk)
+            if record is None:
+                continue  # gone since the page's ids were kept (deleted, unpublished)
+            # Stored under what was read now, which is what it shows.
+            key = row_key(template_name, state_digest(record), options)
+            with context.push({name: record, **options}):
                 html = drawn[key] = template.render(context)
         parts.append(html)
     if drawn:

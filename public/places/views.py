@@ -5,7 +5,8 @@ from cities.models import Jurisdiction, JurisdictionLevel, Official, StanceLevel
 from federal.models import AgreementStatus
 from public.listing import FacetedListView
 from statements.models import Event, Stance, Statement, Status
-from tracker.page_tags import LISTS, depends_on, official_tag, place_tag
+from tracker.fragments import rows_at_versions
+from tracker.page_tags import LISTS, SITE, depends_on, official_tag, place_tag
 from tracker.preview import keep_private, may_preview
 
 from . import columns as download_columns
@@ -147,7 +148,12 @@ class JurisdictionDetailView(TemplateView):
                 )
             ),
             "events": list(jurisdiction.targeted_by_events.order_by("-starts_on")),
-            "statements": list(statements[:DETAIL_STATEMENTS]),
+            "statements": rows_at_versions(
+                f"place-statements:{jurisdiction.pk}",
+                {SITE, place_tag(jurisdiction.pk)},
+                statements,
+                DETAIL_STATEMENTS,
+            ),
         }
         if may_preview(self.request.user, Stance):
             # "View on site" of a draft stance lands here: staff see what waits to be published.
@@ -182,5 +188,10 @@ class OfficialDetailView(TemplateView):
                     "-started_on", "title"
                 )
             ),
-            "statements": list(official.statements.for_list()[:DETAIL_STATEMENTS]),
+            "statements": rows_at_versions(
+                f"official-statements:{official.pk}",
+                {SITE, official_tag(official.pk)},
+                official.statements.for_list(),
+                DETAIL_STATEMENTS,
+            ),
         }

@@ -110,7 +110,9 @@ def test_an_unpublished_statement_leaves_the_list_and_the_others_are_reused(
     client, drawn, three_said
 ):
     rows_drawn(client, drawn, STATEMENTS)
-    Statement.objects.filter(pk=three_said[0].pk).update(status=Status.DRAFT)
+    unpublished = three_said[0]
+    unpublished.status = Status.DRAFT
+    unpublished.save()
 
     count, page = rows_drawn(client, drawn, STATEMENTS)
     assert count == 0

@@ -1,0 +1,184 @@
+"""A list asked again while nothing it shows has changed is answered from what its first
+reader left: the page's rows by their ids and digests, the filters with their counts, without a
+query, with the page cache off. A change it can show is there on the next request; the reader
+never sees a list older than the page cache would give."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.template import Context, engines
+from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from statements.models import Statement
+from tracker.fragments import KnownRows, rendered_rows, row_key
+from tracker.models import Status
+
+pytestmark = pytest.mark.django_db
+
+STATEMENTS = reverse("statements:list")
+PLACES = reverse("cities:list")
+FILTERS = "includes/filter_details.html"
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def drawn():
+    """The names of the templates rendered since the fixture started, one per rendering."""
+    names = []
+
+    def remember(sender, template, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(remember)
+    yield names
+    template_rendered.disconnect(remember)
+
+
+@pytest.fixture
+def three_said(jurisdiction_factory, official_factory, statement_factory, source_factory):
+    tacoma = jurisdiction_factory(name="Tacoma", state="WA")
+    return [
+        statement_factory(
+            jurisdiction=tacoma,
+            official=official_factory(name=f"Speaker {n}"),
+            quote=f"Quote number {n}.",
+            said_on=datetime.date(2025, 1, n),
+            sources=[source_factory(publisher=f"Publisher {n}")],
+        )
+        for n in (1, 2, 3)
+    ]
+
+
+def get(client, drawn, url, status=200) -> str:
+    del drawn[:]
+    response = client.get(url)
+    assert response.status_code == status
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("url", [STATEMENTS + "?state=WA", PLACES + "?state=WA"])
+def test_a_second_reader_of_a_list_costs_no_query(
+    client, drawn, three_said, django_assert_num_queries, url
+):
+    first = get(client, drawn, url)
+
+    with django_assert_num_queries(0):
+        again = get(client, drawn, url)
+
+    assert again == first
+    assert "Tacoma" in again
+
+
+def test_the_filters_are_drawn_once_until_a_change_the_list_shows(
+    client, drawn, three_said, statement_factory
+):
+    url = STATEMENTS + "?state=WA"
+    get(client, drawn, url)
+    assert FILTERS in drawn
+    page = get(client, drawn, url)
+    assert FILTERS not in drawn
+    assert 'value="WA" checked' in page
+
+    statement_factory(jurisdiction=three_said[0].jurisdiction, quote="A fourth word.")
+
+    page = get(client, drawn, url)
+    assert FILTERS in drawn
+    assert "A fourth word." in page
+    assert "(4)" in page  # the state's count in its facet
+
+
+def test_the_filters_are_kept_per_filters_sort_and_language(client, drawn, three_said):
+    get(client, drawn, STATEMENTS)
+    for other in ("?state=WA", "?sort=oldest", "?state=WA&sort=oldest"):
+        get(client, drawn, STATEMENTS + other)
+        assert FILTERS in drawn, other
+    page = get(client, drawn, "/es" + STATEMENTS)
+    assert FILTERS in drawn
+    assert "Filtrar declaraciones" in page
+    assert get(client, drawn, STATEMENTS + "?sort=oldest").count('value="oldest" selected') == 1
+
+
+def test_filters_in_error_are_drawn_every_time(client, drawn, three_said):
+    for _ in range(2):
+        page = get(client, drawn, STATEMENTS + "?said_after=2025-02-30", status=400)
+        assert FILTERS in drawn
+        assert '<details class="filter-disclosure" open>' in page
+
+
+def test_an_unpublished_statement_leaves_a_list_its_first_reader_kept(client, drawn, three_said):
+    get(client, drawn, STATEMENTS)
+    withdrawn = three_said[1]
+    withdrawn.status = Status.DRAFT
+    withdrawn.save()
+
+    page = get(client, drawn, STATEMENTS)
+
+    assert "Quote number 2." not in page
+    assert "Quote number 1." in page and "Quote number 3." in page
+
+
+QUOTE = engines["django"].from_string("<p>{{ statement.quote }}</p>").template
+
+
+def test_known_rows_load_only_the_records_whose_rows_are_not_stored(three_said):
+    records = list(Statement.objects.order_by("pk"))
+    first = KnownRows.of(records, load=lambda pks: pytest.fail("every record is loaded"))
+    rendered_rows(QUOTE, Context(), first, "statement")
+    cache.delete(row_key(QUOTE.origin.template_name, first.digests[1], {}))
+    asked = []
+
+    def load(pks):
+        asked.append(pks)
+        return {r.pk: r for r in Statement.objects.filter(pk__in=pks)}
+
+    html = rendered_rows(QUOTE, Context(), KnownRows(first.pks, first.digests, load), "statement")
+
+    assert asked == [[records[1].pk]]
+    assert html == "<p>Quote number 1.</p><p>Quote number 2.</p><p>Quote number 3.</p>"
+
+
+def test_a_row_gone_since_its_page_was_kept_is_left_out(three_said):
+    records = list(Statement.objects.order_by("pk"))
+    first = KnownRows.of(records, load=lambda pks: {})
+    rendered_rows(QUOTE, Context(), first, "statement")
+    cache.delete(row_key(QUOTE.origin.template_name, first.digests[0], {}))
+
+    html = rendered_rows(
+        QUOTE, Context(), KnownRows(first.pks, first.digests, lambda pks: {}), "statement"
+    )
+
+    assert html == "<p>Quote number 2.</p><p>Quote number 3.</p>"
+
+
+def statement_queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    read = [q["sql"] for q in queries if 'FROM "statements_statement"' in q["sql"]]
+    return len(read), response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["place", "speaker"])
+def test_a_page_asked_again_shows_its_statements_without_reading_them(
+    client, three_said, statement_factory, page
+):
+    said = three_said[0]
+    url = (said.jurisdiction if page == "place" else said.official).get_absolute_url()
+    assert statement_queries(client, url)[0] >= 1
+
+    read, html = statement_queries(client, url)
+    assert read == 0
+    assert "Quote number 1." in html
+
+    statement_factory(jurisdiction=said.jurisdiction, official=said.official, quote="Fourth.")
+    read, html = statement_queries(client, url)
+    assert read >= 1
+    assert "Fourth." in html and "Quote number 1." in html
