@@ -244,25 +244,27 @@ class FacetedFilterSet(django_filters.FilterSet):
     # needs no query for it.
     counted_by_facet: str = ""
 
-    def count(self) -> int:
+    def count(self, *, from_facets: bool = False) -> int:
         """The number of filtered rows, counted without the page's joins and aggregates: one
-        query, none when these filters were counted before at these versions or when the facets
-        just counted give it (`counted_by_facet`)."""
-        return self.cached("count", self._count)
+        query, none when these filters were counted before at these versions, or when the
+        facets give it (`counted_by_facet`) and were read already or the caller shows them
+        anyway (`from_facets`: the list page, not a download)."""
+        return self.cached("count", lambda: self._count(from_facets=from_facets))
 
-    def _count(self) -> int:
-        facets = getattr(self, "facets_read", None)
+    def _count(self, *, from_facets: bool) -> int:
         name = self.counted_by_facet
-        if facets is not None and name and self.form.is_valid() and not self.selected_values(name):
-            return facets[name].total
+        facets_known = from_facets or hasattr(self, "facets_read")
+        if name and facets_known and self.form.is_valid() and not self.selected_values(name):
+            return self.facet_list()[name].total
         return self.qs.order_by().count()
 
     # -- facets -------------------------------------------------------------------------------
     def facet_list(self) -> dict[str, Facet]:
         """{filter name: Facet}; at most one query per facet, whatever the number of rows, and
-        none when these filters were counted before at these versions."""
-        self.form.is_valid()
-        self.facets_read = self.cached("facets", self._count_facets)
+        none when these filters were counted before at these versions; read once per request."""
+        if not hasattr(self, "facets_read"):
+            self.form.is_valid()
+            self.facets_read = self.cached("facets", self._count_facets)
         return self.facets_read
 
     def _count_facets(self) -> dict[str, Facet]:

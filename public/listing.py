@@ -19,7 +19,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.functional import lazy
+from django.utils.functional import SimpleLazyObject, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -173,7 +173,8 @@ class FacetedListView(View):
         context = {
             "filterset": filterset,
             "form": filterset.form,
-            "facets": filterset.facet_list(),
+            # Read only if drawn: the filters are mostly a stored fragment (filter_disclosure).
+            "facets": SimpleLazyObject(filterset.facet_list),
             "controls": controls,
             "errors": filter_errors(filterset.form, controls),
             "view": self,
@@ -182,7 +183,7 @@ class FacetedListView(View):
             rows = self.page_queryset(rows)
             page = controls.cleaned_data.get("page") or 1
             paginator = Paginator(rows, self.paginate_by)
-            paginator.count = filterset.count()
+            paginator.count = filterset.count(from_facets=True)
             if page > paginator.num_pages:
                 raise Http404(f"There is no page {page}: these results have {paginator.num_pages}.")
             page_obj = paginator.page(page)

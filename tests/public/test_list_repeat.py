@@ -13,6 +13,7 @@ from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from public.facets import FacetedFilterSet
 from statements.models import Statement
 from tracker.fragments import KnownRows, rendered_rows, row_key
 from tracker.models import Status
@@ -182,3 +183,19 @@ def test_a_page_asked_again_shows_its_statements_without_reading_them(
     read, html = statement_queries(client, url)
     assert read >= 1
     assert "Fourth." in html and "Quote number 1." in html
+
+
+def test_a_second_reader_of_a_list_does_not_read_its_facets(client, drawn, three_said, monkeypatch):
+    """The facets are read only to draw the filters, which the first reader left drawn."""
+    get(client, drawn, STATEMENTS)
+    read = []
+    facet_list = FacetedFilterSet.facet_list
+    monkeypatch.setattr(
+        FacetedFilterSet, "facet_list", lambda self: read.append(self) or facet_list(self)
+    )
+
+    page = get(client, drawn, STATEMENTS)
+
+    assert read == []
+    assert "3 statements" in page
+    assert '<span class="count">(3)</span>' in page
