@@ -204,14 +204,13 @@ class FacetedListView(View):
     def filters_cache_context(self, filterset, *, errors) -> dict:
         """What includes/filter_disclosure.html keeps its filters under: the filters (as sent),
         sort, page address and release, at the list's versions (`cache_key`: none with errors)."""
-        key = (
-            None
-            if errors
-            else filterset.cache_key(
-                f"filters:{release()}:{self.request.path}:{filterset.sort_value()}"
-            )
-        )
-        return {"filters_cache_key": key, "filters_cache_seconds": LIST_CACHE_SECONDS}
+        if errors:
+            return {"filters_cache_key": None}
+        kind = f"filters:{release()}:{self.request.path}:{filterset.sort_value()}"
+        return {
+            "filters_cache_key": filterset.cache_key(kind),
+            "filters_cache_seconds": LIST_CACHE_SECONDS,
+        }
 
     @staticmethod
     def page_rows(filterset, rows, page_obj) -> KnownRows:
@@ -219,7 +218,6 @@ class FacetedListView(View):
         filters, sort and versions of the records: a repeat neither sorts every match again (a
         search ranks all its matches to find the best 50) nor loads the records whose rows are
         stored (tracker/fragments.py); the others are read by primary key, in one query."""
-
         key = filterset.cache_key(f"rows:{filterset.sort_value()}:{page_obj.number}")
         known = cache.get(key) if key else None
         if known is None:

@@ -204,3 +204,23 @@ def test_without_a_cache_every_row_is_drawn_and_shown(client, drawn, three_said,
     count, page = rows_drawn(client, drawn, STATEMENTS)
     assert count == 3
     assert "Quote number 3." in page
+
+
+def test_a_place_pages_officials_are_drawn_once_until_one_is_renamed(
+    client, drawn, jurisdiction_factory, official_factory, role_factory
+):
+    tacoma = jurisdiction_factory(name="Tacoma", state="WA")
+    mayor = official_factory(name="Victoria Woodards")
+    role_factory(official=mayor, jurisdiction=tacoma, title="Mayor")
+    role_factory(official=official_factory(name="Avery Moore"), jurisdiction=tacoma, title="Chief")
+    url = tacoma.get_absolute_url()
+    assert rows_drawn(client, drawn, url, "cities/_role_item.html")[0] == 2
+    assert rows_drawn(client, drawn, url, "cities/_role_item.html")[0] == 0
+
+    mayor.name = "Victoria R. Woodards"
+    mayor.save()
+
+    count, page = rows_drawn(client, drawn, url, "cities/_role_item.html")
+    assert count == 1
+    assert "Victoria R. Woodards</a>, Mayor" in page
+    assert "Avery Moore</a>, Chief" in page
