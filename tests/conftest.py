@@ -1,9 +1,11 @@
+import datetime
 import os
 import shutil
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test.signals import template_rendered
 from pytest_factoryboy import register
 
 from tests import factories
@@ -137,3 +139,41 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# -- rows drawn and reused (tracker/fragments.py) ---------------------------------------------
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    """Every request renders its page, so what it draws and what it reuses can be counted."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def drawn():
+    """The names of the templates rendered since the fixture started, one per rendering."""
+    names = []
+
+    def remember(sender, template, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(remember)
+    yield names
+    template_rendered.disconnect(remember)
+
+
+@pytest.fixture
+def three_said(jurisdiction_factory, official_factory, statement_factory, source_factory):
+    """Three statements in Tacoma, WA, by three speakers, each with its own source."""
+    tacoma = jurisdiction_factory(name="Tacoma", state="WA")
+    return [
+        statement_factory(
+            jurisdiction=tacoma,
+            official=official_factory(name=f"Speaker {n}"),
+            quote=f"Quote number {n}.",
+            said_on=datetime.date(2025, 1, n),
+            sources=[source_factory(publisher=f"Publisher {n}")],
+        )
+        for n in (1, 2, 3)
+    ]

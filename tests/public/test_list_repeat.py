@@ -3,13 +3,10 @@ reader left: the page's rows by their ids and digests, the filters with their co
 query, with the page cache off. A change it can show is there on the next request; the reader
 never sees a list older than the page cache would give."""
 
-import datetime
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.template import Context, engines
-from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -18,44 +15,11 @@ from statements.models import Statement
 from tracker.fragments import KnownRows, rendered_rows, row_key
 from tracker.models import Status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
 
 STATEMENTS = reverse("statements:list")
 PLACES = reverse("cities:list")
 FILTERS = "includes/filter_details.html"
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_off(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture
-def drawn():
-    """The names of the templates rendered since the fixture started, one per rendering."""
-    names = []
-
-    def remember(sender, template, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(remember)
-    yield names
-    template_rendered.disconnect(remember)
-
-
-@pytest.fixture
-def three_said(jurisdiction_factory, official_factory, statement_factory, source_factory):
-    tacoma = jurisdiction_factory(name="Tacoma", state="WA")
-    return [
-        statement_factory(
-            jurisdiction=tacoma,
-            official=official_factory(name=f"Speaker {n}"),
-            quote=f"Quote number {n}.",
-            said_on=datetime.date(2025, 1, n),
-            sources=[source_factory(publisher=f"Publisher {n}")],
-        )
-        for n in (1, 2, 3)
-    ]
 
 
 def get(client, drawn, url, status=200) -> str:

@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.test.signals import template_rendered
 from django.urls import reverse
 
 from cities.models import StanceLevel
@@ -14,40 +13,7 @@ from statements.models import Statement
 from tracker import fragments
 from tracker.models import Status
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_off(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture
-def drawn():
-    """The names of the templates rendered since the fixture started, one per rendering."""
-    names = []
-
-    def remember(sender, template, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(remember)
-    yield names
-    template_rendered.disconnect(remember)
-
-
-@pytest.fixture
-def three_said(jurisdiction_factory, official_factory, statement_factory, source_factory):
-    tacoma = jurisdiction_factory(name="Tacoma", state="WA")
-    return [
-        statement_factory(
-            jurisdiction=tacoma,
-            official=official_factory(name=f"Speaker {n}"),
-            quote=f"Quote number {n}.",
-            said_on=datetime.date(2025, 1, n),
-            sources=[source_factory(publisher=f"Publisher {n}")],
-        )
-        for n in (1, 2, 3)
-    ]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
 
 
 def rows_drawn(client, drawn, url, row="statements/_row.html") -> tuple[int, str]:
