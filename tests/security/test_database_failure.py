@@ -201,7 +201,7 @@ def test_a_database_outage_gets_a_503_and_the_site_recovers_when_it_returns(thro
         "DEBUG": "false",
         "SECRET_KEY": "outage-test-" + "k" * 50,
         "STATIC_ROOT": static_root,
-        "PAGE_CACHE_SECONDS": "0",  # every request must reach the database
+        "PAGE_CACHE_SECONDS": "0",  # every page is built by the app
         "CONN_MAX_AGE": "60",  # a kept connection that the outage breaks
         "GUNICORN_WORKERS": "1",
         "GUNICORN_ACCESS_LOG": "/dev/null",
@@ -240,7 +240,10 @@ def test_a_database_outage_gets_a_503_and_the_site_recovers_when_it_returns(thro
         assert status == 200, server_log.read()[-3000:]
 
         stop()
-        status, headers, body = _get(base + "/cities/")
+        # A list read before is answered from the rows and counts kept at its versions, with
+        # no query (tracker/fragments.py); one nobody asked for needs the database.
+        assert _get(base + "/cities/")[0] == 200
+        status, headers, body = _get(base + "/cities/?state=IL")
         assert status == 503
         assert "temporarily unavailable" in body
         assert headers["Retry-After"] == "30"
