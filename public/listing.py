@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.template.response import TemplateResponse
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from tracker.cache import accepts_gzip
-from tracker.fragments import KnownRows, by_pk, release
+from tracker.fragments import KnownRows, by_pk, kept_rows, release
 from tracker.page_tags import depends_on
 
 from . import downloads
@@ -218,15 +217,12 @@ class FacetedListView(View):
         filters, sort and versions of the records: a repeat neither sorts every match again (a
         search ranks all its matches to find the best 50) nor loads the records whose rows are
         stored (tracker/fragments.py); the others are read by primary key, in one query."""
-        key = filterset.cache_key(f"rows:{filterset.sort_value()}:{page_obj.number}")
-        known = cache.get(key) if key else None
-        if known is None:
-            page = KnownRows.of(list(page_obj.object_list), by_pk(rows))
-            if key:
-                cache.set(key, (page.pks, page.digests), LIST_CACHE_SECONDS)
-            return page
-        pks, digests = known
-        return KnownRows(pks, digests, by_pk(rows))
+        return kept_rows(
+            filterset.cache_key(f"rows:{filterset.sort_value()}:{page_obj.number}"),
+            lambda: list(page_obj.object_list),
+            by_pk(rows),
+            LIST_CACHE_SECONDS,
+        )
 
     # -- downloads ------------------------------------------------------------------------------
     def download_filename(self, filterset, ext: str) -> str:

@@ -30,7 +30,7 @@ from django.db import models
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .page_tags import computed_at_versions
+from .page_tags import COMPUTED_SECONDS, versions_key
 
 # Rows are keyed by the values they show, never invalidated: an old key is merely never asked
 # for again, and expires.
@@ -110,27 +110,40 @@ def row_key(template_name: str, digest: str, options: dict) -> str:
 
 class KnownRows(Sequence):
     """A page of rows known by their primary keys and state digests, as kept with the page's ids
-    at the list's versions (public/listing.py): the rows whose HTML is stored are shown without
+    at the list's versions (`kept_rows`): the rows whose HTML is stored are shown without
     loading their records, and only the others are read (`load(pks)` gives {pk: record}).
 
     Kept at the same versions as the page cache's entries, so as current as they are: a change
     a list can show bumps its versions, and the page's ids and digests are read again."""
 
     def __init__(self, pks: list, digests: list[str], load: Callable[[list], dict]):
-        self.pks, self.digests, self._load = pks, digests, load
+        self.pks, self._load = pks, load
+        self._digests = dict(zip(pks, digests, strict=True))
         self._records: dict = {}
 
     @classmethod
-    def of(cls, records: list[models.Model], load: Callable[[list], dict]) -> "KnownRows":
-        rows = cls([r.pk for r in records], [state_digest(r) for r in records], load)
+    def of(cls, records: list[models.Model], load: Callable[[list], dict] | None = None):
+        """The rows of `records` in hand; `load` reads any of them again (none: never needed)."""
+        rows = cls([r.pk for r in records], [state_digest(r) for r in records], load or dict)
         rows._records = {r.pk: r for r in records}
         return rows
 
+    @property
+    def digests(self) -> list[str]:
+        return [self._digests[pk] for pk in self.pks]
+
+    def digest(self, pk) -> str:
+        """The digest of what row `pk` shows: as kept, or as read now if its record was read."""
+        return self._digests[pk]
+
     def records(self, pks: Iterable) -> dict:
-        """{pk: record} of `pks` on this page, read in one query the first time they are asked."""
+        """{pk: record} of `pks` on this page, read in one query the first time they are asked;
+        a record read now is what its row shows, so its digest is taken again."""
         missing = [pk for pk in pks if pk not in self._records]
         if missing:
-            self._records |= self._load(missing)
+            loaded = self._load(missing)
+            self._records |= loaded
+            self._digests |= {pk: state_digest(record) for pk, record in loaded.items()}
         return {pk: self._records[pk] for pk in pks if pk in self._records}
 
     def __len__(self) -> int:
@@ -151,22 +164,29 @@ def by_pk(rows: models.QuerySet) -> Callable[[list], dict]:
     return lambda pks: {record.pk: record for record in rows.filter(pk__in=pks).order_by()}
 
 
+def kept_rows(
+    key: str | None, first: Callable[[], list], load: Callable[[list], dict], seconds: int
+) -> KnownRows:
+    """A page of rows whose ids and digests are kept under `key` (a key naming the versions of
+    what the page shows): the first reader reads the records (`first()`) and keeps their ids
+    and digests; the next ones get KnownRows that load a record only for a row not stored. No
+    key (a form in error): the records are read every time."""
+    known = cache.get(key) if key else None
+    if known is not None:
+        pks, digests = known
+        return KnownRows(pks, digests, load)
+    rows = KnownRows.of(first(), load)
+    if key:
+        cache.set(key, (rows.pks, rows.digests), seconds)
+    return rows
+
+
 def rows_at_versions(name: str, tags: Iterable[str], rows: models.QuerySet, limit: int):
     """The first `limit` of `rows` as KnownRows, their ids and digests kept per versions of
-    `tags` (a place's or a speaker's statements on their page): while those are unchanged, the
-    rows are shown from the cache without loading a record."""
-    fresh = []
-
-    def compute() -> tuple[list, list[str]]:
-        fresh.append(KnownRows.of(list(rows[:limit]), by_pk(rows)))
-        return fresh[0].pks, fresh[0].digests
-
-    pks, digests = computed_at_versions(name, tags, compute)
-    return fresh[0] if fresh else KnownRows(pks, digests, by_pk(rows))
-
-
-def _loaded_already(pks: list) -> dict:
-    return {}
+    `tags` (a place's or a speaker's statements on their page)."""
+    return kept_rows(
+        versions_key(name, tags), lambda: list(rows[:limit]), by_pk(rows), COMPUTED_SECONDS
+    )
 
 
 def rendered_rows(template, context, objects: Iterable, name: str, **options) -> SafeString:
@@ -175,7 +195,7 @@ def rendered_rows(template, context, objects: Iterable, name: str, **options) ->
     only the records of rows not stored are read."""
     template_name = template.origin.template_name
     if not isinstance(objects, KnownRows):
-        objects = KnownRows.of(list(objects), load=_loaded_already)
+        objects = KnownRows.of(list(objects))
     keys = [row_key(template_name, digest, options) for digest in objects.digests]
     stored = cache.get_many(keys) if keys else {}
     missing = [pk for pk, key in zip(objects.pks, keys, strict=True) if key not in stored]
@@ -189,7 +209,7 @@ def rendered_rows(template, context, objects: Iterable, name: str, **options) ->
             if record is None:
                 continue  # gone since the page's ids were kept (deleted, unpublished)
             # Stored under what was read now, which is what it shows.
-            key = row_key(template_name, state_digest(record), options)
+            key = row_key(template_name, objects.digest(pk), options)
             with context.push({name: record, **options}):
                 html = drawn[key] = template.render(context)
         parts.append(html)

@@ -98,10 +98,16 @@ def tags_signature(tags: Iterable[str]) -> str:
     return ".".join(f"{versions[tag]}" for tag in sorted(versions))
 
 
+def versions_key(name: str, tags: Iterable[str]) -> str:
+    """A cache key for `name` at the current versions of `tags`: a change to one of those
+    records gives a new key, and the old entry is never read again."""
+    return f"computed:{name}:{tags_signature(tags)}"
+
+
 def computed_at_versions(name: str, tags: Iterable[str], compute: Callable[[], Any]) -> Any:
     """What `compute` gives, computed once per versions of `tags` (an hour at most): figures
     drawn from records, reused by every request until one of those records changes."""
-    key = f"computed:{name}:{tags_signature(tags)}"
+    key = versions_key(name, tags)
     value = cache.get(key)
     if value is None:
         value = compute()
