@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext
 
+from tracker.fragments import release
 from tracker.page_tags import LISTS, tags_signature
 
 Q_MAX_LENGTH = 200
@@ -213,6 +214,15 @@ class FacetedFilterSet(django_filters.FilterSet):
         # Facets hold their labels as read in the page's language (English or Spanish).
         language = get_language()
         return f"list:{kind}:{self.lists_version}:{language}:{kind_of}:{digest}"
+
+    def filters_fragment(self, path: str, *, errors=None) -> dict:
+        """What includes/filter_disclosure.html keeps these filters under: the filters (as
+        sent), sort, page address and release, at the list's versions. No key when the page
+        shows errors (of these filters or of its other controls): those are drawn every time."""
+        key = None
+        if not errors:
+            key = self.cache_key(f"filters:{release()}:{path}:{self.sort_value()}")
+        return {"filters_cache_key": key, "filters_cache_seconds": LIST_CACHE_SECONDS}
 
     def cached(self, kind: str, compute: Callable[[], Any]) -> Any:
         """What `compute` gives for these filters, computed once per versions of the records:

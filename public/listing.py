@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from tracker.cache import accepts_gzip
-from tracker.fragments import KnownRows, by_pk, kept_rows, release
+from tracker.fragments import KnownRows, by_pk, kept_rows
 from tracker.page_tags import depends_on
 
 from . import downloads
@@ -195,21 +195,10 @@ class FacetedListView(View):
                 "result_count": paginator.count,
                 "chips": filterset.chips(self.request.GET),
             }
-        context |= self.filters_cache_context(filterset, errors=context["errors"])
+        context |= filterset.filters_fragment(self.request.path, errors=context["errors"])
         context |= self.download_context(context.get("result_count"))
         context |= self.get_extra_context()
         return TemplateResponse(self.request, self.template_name, context, status=status)
-
-    def filters_cache_context(self, filterset, *, errors) -> dict:
-        """What includes/filter_disclosure.html keeps its filters under: the filters (as sent),
-        sort, page address and release, at the list's versions (`cache_key`: none with errors)."""
-        if errors:
-            return {"filters_cache_key": None}
-        kind = f"filters:{release()}:{self.request.path}:{filterset.sort_value()}"
-        return {
-            "filters_cache_key": filterset.cache_key(kind),
-            "filters_cache_seconds": LIST_CACHE_SECONDS,
-        }
 
     @staticmethod
     def page_rows(filterset, rows, page_obj) -> KnownRows:

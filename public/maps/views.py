@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
 from cities.models import Jurisdiction
@@ -106,8 +107,10 @@ def map_page(request, *, fragment: bool = False):
     previous_change, next_change = neighbouring_changes(change_dates, shown_day, today)
     without_as_of = request.GET.copy()
     without_as_of.pop("as_of", None)
-    context |= {
-        "facets": filterset.facet_list(),
+    # Per day as well, as the markers: a stance can begin at midnight.
+    context |= filterset.filters_fragment(f"{request.path}:{today}") | {
+        # Read only if drawn: the filters are mostly a stored fragment (filter_disclosure).
+        "facets": SimpleLazyObject(filterset.facet_list),
         "chips": filterset.chips(request.GET),
         "carried": [(k, v) for k, values in request.GET.lists() if k != "as_of" for v in values],
         "map": drawing,

@@ -3,6 +3,7 @@ filters and versions of the records: a second reader costs fewer queries and see
 and a stance published since shows at once."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -69,3 +70,40 @@ def test_the_home_pages_map_is_reused_until_a_stance_changes(client, places):  #
 
     _, page = queries_and_page(client, HOME)
     assert markers(page)["springfield-il"].stance == "refuses"
+
+
+FILTERS = "includes/filter_details.html"
+
+
+def stance_count(page, level: str) -> int:
+    found = re.search(
+        rf'name="stance" value="{level}"[^>]*>[^<]*<span class="count">\((\d+)\)',
+        page.content.decode(),
+    )
+    assert found, f"no stance={level} option in the map's filters"
+    return int(found.group(1))
+
+
+def test_the_maps_filters_are_drawn_once_per_day_and_address_until_a_stance_changes(
+    client,
+    places,  # noqa: F811
+    drawn,
+):
+    def filters_drawn(url, status=200) -> bool:
+        del drawn[:]
+        response = client.get(url)
+        assert response.status_code == status
+        return FILTERS in drawn
+
+    assert filters_drawn(MAP)
+    assert not filters_drawn(MAP)
+    assert filters_drawn(MAP + "?as_of=2018-01-01")
+    assert filters_drawn("/map/fragment/")
+    assert stance_count(client.get(MAP), "refuses") == 1
+
+    stance(places["springfield-il"], "refuses", datetime.date(2024, 3, 1))
+
+    assert filters_drawn(MAP)
+    assert stance_count(client.get(MAP), "refuses") == 2
+    assert filters_drawn(MAP + "?as_of=not-a-day", status=400)
+    assert filters_drawn(MAP + "?as_of=not-a-day", status=400)
