@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "tracker.i18n.FirstVisitLanguageMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "tracker.cache.AnonymousPageCacheMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "tracker.compression.GZipMiddleware",
     # Inside the page cache (a hit keeps the headers it was stored with) and before the 400/503
     # pages are rendered, so /es/ addresses get Spanish error pages.
     "django.middleware.locale.LocaleMiddleware",
