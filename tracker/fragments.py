@@ -181,9 +181,11 @@ def kept_rows(
     return rows
 
 
-def rows_at_versions(name: str, tags: Iterable[str], rows: models.QuerySet, limit: int):
-    """The first `limit` of `rows` as KnownRows, their ids and digests kept per versions of
-    `tags` (a place's or a speaker's statements on their page)."""
+def rows_at_versions(
+    name: str, tags: Iterable[str], rows: models.QuerySet, limit: int | None
+) -> KnownRows:
+    """The first `limit` of `rows` (all with None) as KnownRows, their ids and digests kept per
+    versions of `tags` (a place's roles or statements, a speaker's statements on their page)."""
     return kept_rows(
         versions_key(name, tags), lambda: list(rows[:limit]), by_pk(rows), COMPUTED_SECONDS
     )

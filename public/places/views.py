@@ -114,7 +114,9 @@ STATUS_ORDER = {
 class JurisdictionDetailView(TemplateView):
     """Ten queries: the place, its designations, agencies and their 287(g) agreements, its
     stances with their sources and corrections, roles, events, statements; a state's page one
-    more (the places in it whose agencies hold an agreement)."""
+    more (the places in it whose agencies hold an agreement). Its roles and statements are
+    kept as ids and digests per versions of the place (`rows_at_versions`): a repeat reads
+    neither while nothing on the page has changed."""
 
     template_name = "cities/jurisdiction_detail.html"
 
@@ -142,10 +144,13 @@ class JurisdictionDetailView(TemplateView):
             "comparisons": compare(jurisdiction, jurisdiction.designation_list, agencies),
             "agreements": agreements,
             "agencies": agencies,
-            "roles": list(
+            "roles": rows_at_versions(
+                f"place-roles:{jurisdiction.pk}",
+                {SITE, place_tag(jurisdiction.pk)},
                 jurisdiction.roles.select_related("official", "agency").order_by(
                     "official__name", "-started_on"
-                )
+                ),
+                limit=None,
             ),
             "events": list(jurisdiction.targeted_by_events.order_by("-starts_on")),
             "statements": rows_at_versions(

@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cities.models import StanceLevel
@@ -190,3 +192,26 @@ def test_a_place_pages_officials_are_drawn_once_until_one_is_renamed(
     assert count == 1
     assert "Victoria R. Woodards</a>, Mayor" in page
     assert "Avery Moore</a>, Chief" in page
+
+
+def test_a_place_page_asked_again_reads_no_role_until_one_is_added(
+    client, jurisdiction_factory, official_factory, role_factory
+):
+    tacoma = jurisdiction_factory(name="Tacoma", state="WA")
+    role_factory(official=official_factory(name="Victoria Woodards"), jurisdiction=tacoma)
+    url = tacoma.get_absolute_url()
+
+    def roles_read() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        return sum('FROM "cities_role"' in q["sql"] for q in queries), page
+
+    assert roles_read()[0] == 1
+    assert roles_read()[0] == 0
+
+    role_factory(official=official_factory(name="Avery Moore"), jurisdiction=tacoma, title="Chief")
+
+    read, page = roles_read()
+    assert read == 1
+    assert "Avery Moore</a>, Chief" in page
+    assert "Victoria Woodards</a>" in page
