@@ -30,7 +30,7 @@ from django.db import models
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .page_tags import COMPUTED_SECONDS, versions_key
+from .page_tags import COMPUTED_SECONDS, AtVersions
 
 # Rows are keyed by the values they show, never invalidated: an old key is merely never asked
 # for again, and expires.
@@ -146,6 +146,15 @@ class KnownRows(Sequence):
             self._digests |= {pk: state_digest(record) for pk, record in loaded.items()}
         return {pk: self._records[pk] for pk in pks if pk in self._records}
 
+    def only(self, pks: Iterable) -> "KnownRows":
+        """Those of these rows whose keys are in `pks`, in this page's order, sharing what is
+        read of them: one query serves both."""
+        wanted = set(pks)
+        shown = [pk for pk in self.pks if pk in wanted]
+        part = KnownRows(shown, [self._digests[pk] for pk in shown], self._load)
+        part._digests, part._records = self._digests, self._records
+        return part
+
     def __len__(self) -> int:
         return len(self.pks)
 
@@ -182,13 +191,12 @@ def kept_rows(
 
 
 def rows_at_versions(
-    name: str, tags: Iterable[str], rows: models.QuerySet, limit: int | None
+    versions: AtVersions, name: str, rows: models.QuerySet, limit: int | None
 ) -> KnownRows:
-    """The first `limit` of `rows` (all with None) as KnownRows, their ids and digests kept per
-    versions of `tags` (a place's roles or statements, a speaker's statements on their page)."""
-    return kept_rows(
-        versions_key(name, tags), lambda: list(rows[:limit]), by_pk(rows), COMPUTED_SECONDS
-    )
+    """The first `limit` of `rows` (all with None) as KnownRows, their ids and digests kept at
+    `versions` (a place's stances, roles and statements, a speaker's statements, on their
+    page)."""
+    return kept_rows(versions.key(name), lambda: list(rows[:limit]), by_pk(rows), COMPUTED_SECONDS)
 
 
 def rendered_rows(template, context, objects: Iterable, name: str, **options) -> SafeString:

@@ -98,21 +98,33 @@ def tags_signature(tags: Iterable[str]) -> str:
     return ".".join(f"{versions[tag]}" for tag in sorted(versions))
 
 
-def versions_key(name: str, tags: Iterable[str]) -> str:
-    """A cache key for `name` at the current versions of `tags`: a change to one of those
-    records gives a new key, and the old entry is never read again."""
-    return f"computed:{name}:{tags_signature(tags)}"
+class AtVersions:
+    """The versions of `tags`, read once (one cache round trip): what a page keeps under them
+    (`key`, `computed`) is read from the database after they were, so never older than they
+    say, and all of it is at the same versions."""
+
+    def __init__(self, tags: Iterable[str]):
+        self.signature = tags_signature(tags)
+
+    def key(self, name: str) -> str:
+        """A cache key for `name` at these versions: a change to one of those records gives a
+        new key, and the old entry is never read again."""
+        return f"computed:{name}:{self.signature}"
+
+    def computed(self, name: str, compute: Callable[[], Any]) -> Any:
+        """What `compute` gives, computed once per these versions (an hour at most)."""
+        key = self.key(name)
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, COMPUTED_SECONDS)
+        return value
 
 
 def computed_at_versions(name: str, tags: Iterable[str], compute: Callable[[], Any]) -> Any:
     """What `compute` gives, computed once per versions of `tags` (an hour at most): figures
     drawn from records, reused by every request until one of those records changes."""
-    key = versions_key(name, tags)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, COMPUTED_SECONDS)
-    return value
+    return AtVersions(tags).computed(name, compute)
 
 
 def bump_tags(tags: Iterable[str]) -> None:

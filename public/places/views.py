@@ -1,3 +1,5 @@
+import functools
+
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import TemplateView
 
@@ -6,7 +8,7 @@ from federal.models import AgreementStatus
 from public.listing import FacetedListView
 from statements.models import Event, Stance, Statement, Status
 from tracker.fragments import rows_at_versions
-from tracker.page_tags import LISTS, SITE, depends_on, official_tag, place_tag
+from tracker.page_tags import LISTS, SITE, AtVersions, depends_on, official_tag, place_tag
 from tracker.preview import keep_private, may_preview
 
 from . import columns as download_columns
@@ -114,9 +116,9 @@ STATUS_ORDER = {
 class JurisdictionDetailView(TemplateView):
     """Ten queries: the place, its designations, agencies and their 287(g) agreements, its
     stances with their sources and corrections, roles, events, statements; a state's page one
-    more (the places in it whose agencies hold an agreement). Its roles and statements are
-    kept as ids and digests per versions of the place (`rows_at_versions`): a repeat reads
-    neither while nothing on the page has changed."""
+    more (the places in it whose agencies hold an agreement). Its stances, roles and
+    statements are kept as ids and digests per versions of the place (`rows_at_versions`) and
+    drawn as stored rows: a repeat reads none of them while nothing on the page has changed."""
 
     template_name = "cities/jurisdiction_detail.html"
 
@@ -129,7 +131,14 @@ class JurisdictionDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         jurisdiction = get_object_or_404(public_jurisdictions().for_detail(), slug=kwargs["slug"])
         depends_on(self.request, place_tag(jurisdiction.pk))
-        stances = list(jurisdiction.stances.for_timeline().select_related("announced_by", "agency"))
+        # What the page keeps is read at the place's versions, once for all its parts.
+        versions = AtVersions({SITE, place_tag(jurisdiction.pk)})
+        kept = functools.partial(rows_at_versions, versions)
+        timeline = kept(
+            f"place-stances:{jurisdiction.pk}",
+            rows=jurisdiction.stances.for_timeline().select_related("announced_by", "agency"),
+            limit=None,
+        )
         statements = jurisdiction.statements.for_list()  # newest first (Meta.ordering)
         agencies = jurisdiction.agency_list
         agreements = sorted(
@@ -138,26 +147,27 @@ class JurisdictionDetailView(TemplateView):
         )
         context = {
             "jurisdiction": jurisdiction,
-            "current_stances": [s for s in stances if s.is_current],
-            "timeline": stances,
+            "current_stances": timeline.only(
+                versions.computed(
+                    f"place-current-stances:{jurisdiction.pk}",
+                    lambda: [stance.pk for stance in timeline if stance.is_current],
+                )
+            ),
+            "timeline": timeline,
             "designations": jurisdiction.designation_list,
             "comparisons": compare(jurisdiction, jurisdiction.designation_list, agencies),
             "agreements": agreements,
             "agencies": agencies,
-            "roles": rows_at_versions(
+            "roles": kept(
                 f"place-roles:{jurisdiction.pk}",
-                {SITE, place_tag(jurisdiction.pk)},
-                jurisdiction.roles.select_related("official", "agency").order_by(
+                rows=jurisdiction.roles.select_related("official", "agency").order_by(
                     "official__name", "-started_on"
                 ),
                 limit=None,
             ),
             "events": list(jurisdiction.targeted_by_events.order_by("-starts_on")),
-            "statements": rows_at_versions(
-                f"place-statements:{jurisdiction.pk}",
-                {SITE, place_tag(jurisdiction.pk)},
-                statements,
-                DETAIL_STATEMENTS,
+            "statements": kept(
+                f"place-statements:{jurisdiction.pk}", rows=statements, limit=DETAIL_STATEMENTS
             ),
         }
         if may_preview(self.request.user, Stance):
@@ -194,8 +204,8 @@ class OfficialDetailView(TemplateView):
                 )
             ),
             "statements": rows_at_versions(
+                AtVersions({SITE, official_tag(official.pk)}),
                 f"official-statements:{official.pk}",
-                {SITE, official_tag(official.pk)},
                 official.statements.for_list(),
                 DETAIL_STATEMENTS,
             ),
