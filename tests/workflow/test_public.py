@@ -90,7 +90,7 @@ def test_retracted_records_leave_every_list_count_download_and_feed(
 
     city = client.get(gotham.get_absolute_url())
     assert quote not in text(city)
-    assert city.context["timeline"] == []
+    assert list(city.context["timeline"]) == []
     gotham.refresh_from_db()
     assert gotham.stance_level == "unknown"
     cities = client.get(reverse("cities:list"), {"format": "csv"})
