@@ -123,8 +123,11 @@ class KnownRows(Sequence):
 
     @classmethod
     def of(cls, records: list[models.Model], load: Callable[[list], dict] | None = None):
-        """The rows of `records` in hand; `load` reads any of them again (none: never needed)."""
-        rows = cls([r.pk for r in records], [state_digest(r) for r in records], load or dict)
+        """The rows of `records` in hand; `load` reads any of them again (without it, none is
+        read again: all are in hand)."""
+        rows = cls(
+            [r.pk for r in records], [state_digest(r) for r in records], load or _all_in_hand
+        )
         rows._records = {r.pk: r for r in records}
         return rows
 
@@ -166,6 +169,11 @@ class KnownRows(Sequence):
     def __iter__(self):
         by_pk = self.records(self.pks)
         return (by_pk[pk] for pk in self.pks if pk in by_pk)
+
+
+def _all_in_hand(pks: list) -> dict:
+    """The loader of rows whose records were all given: none is missing, none is read."""
+    return {}
 
 
 def by_pk(rows: models.QuerySet) -> Callable[[list], dict]:
