@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language, gettext
 
 from tracker.fragments import release
+from tracker.local_first import versioned_cache
 from tracker.page_tags import LISTS, tags_signature
 
 Q_MAX_LENGTH = 200
@@ -232,7 +233,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         key = self.cache_key(kind)
         if key is None:
             return compute()
-        value = cache.get(key)
+        value = versioned_cache.get(key)
         if value is not None:
             return value
         computing = f"computing:{key}"
@@ -240,11 +241,11 @@ class FacetedFilterSet(django_filters.FilterSet):
             deadline = time.monotonic() + COMPUTING_WAIT_SECONDS
             while time.monotonic() < deadline:
                 time.sleep(0.01)
-                if (value := cache.get(key)) is not None:
+                if (value := versioned_cache.get(key)) is not None:
                     return value
         try:
             value = compute()
-            cache.set(key, value, LIST_CACHE_SECONDS)
+            versioned_cache.set(key, value, LIST_CACHE_SECONDS)
         finally:
             cache.delete(computing)
         return value

@@ -69,10 +69,11 @@ def _uses_factories(item) -> bool:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # The page cache outlives a test's rolled-back transaction; start each test without it.
-    from django.core.cache import cache
+    # The page cache outlives a test's rolled-back transaction; start each test without it, and
+    # without what this process kept of the shared cache (tracker/local_first.py).
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["versioned"].clear()
 
 
 @pytest.fixture(scope="session")

@@ -25,11 +25,11 @@ from pathlib import Path
 import django
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from .local_first import versioned_cache
 from .page_tags import COMPUTED_SECONDS, AtVersions
 
 # Rows are keyed by the values they show, never invalidated: an old key is merely never asked
@@ -188,13 +188,13 @@ def kept_rows(
     what the page shows): the first reader reads the records (`first()`) and keeps their ids
     and digests; the next ones get KnownRows that load a record only for a row not stored. No
     key (a form in error): the records are read every time."""
-    known = cache.get(key) if key else None
+    known = versioned_cache.get(key) if key else None
     if known is not None:
         pks, digests = known
         return KnownRows(pks, digests, load)
     rows = KnownRows.of(first(), load)
     if key:
-        cache.set(key, (rows.pks, rows.digests), seconds)
+        versioned_cache.set(key, (rows.pks, rows.digests), seconds)
     return rows
 
 
@@ -215,7 +215,7 @@ def rendered_rows(template, context, objects: Iterable, name: str, **options) ->
     if not isinstance(objects, KnownRows):
         objects = KnownRows.of(list(objects))
     keys = [row_key(template_name, digest, options) for digest in objects.digests]
-    stored = cache.get_many(keys) if keys else {}
+    stored = versioned_cache.get_many(keys) if keys else {}
     missing = [pk for pk, key in zip(objects.pks, keys, strict=True) if key not in stored]
     records = objects.records(missing) if missing else {}
     drawn = {}
@@ -232,5 +232,5 @@ def rendered_rows(template, context, objects: Iterable, name: str, **options) ->
                 html = drawn[key] = template.render(context)
         parts.append(html)
     if drawn:
-        cache.set_many(drawn, ROW_CACHE_SECONDS)
+        versioned_cache.set_many(drawn, ROW_CACHE_SECONDS)
     return mark_safe("".join(parts))

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .apps import DATA_APPS
+from .local_first import versioned_cache
 from .models import CuratedModel, Status
 
 # -- the tags ---------------------------------------------------------------------------------
@@ -114,10 +115,10 @@ class AtVersions:
     def computed(self, name: str, compute: Callable[[], Any]) -> Any:
         """What `compute` gives, computed once per these versions (an hour at most)."""
         key = self.key(name)
-        value = cache.get(key)
+        value = versioned_cache.get(key)
         if value is None:
             value = compute()
-            cache.set(key, value, COMPUTED_SECONDS)
+            versioned_cache.set(key, value, COMPUTED_SECONDS)
         return value
 
 

@@ -298,6 +298,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What never changes under its key (rows by digest, counts and row ids at versions), read from
+# each process's memory before the shared cache (tracker/local_first.py), up to this many bytes
+# per process. 0 reads every one from the shared cache.
+LOCAL_CACHE_MAX_BYTES = int(os.environ.get("LOCAL_CACHE_MAX_BYTES", str(32 * 1024 * 1024)))
+CACHES["versioned"] = {
+    "BACKEND": "tracker.local_first.LocalFirstCache",
+    "LOCATION": "default",
+    "OPTIONS": {"MAX_BYTES": LOCAL_CACHE_MAX_BYTES},
+}
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 
 # Seconds an anonymous page stays cached; an edit invalidates the pages that show it at once

@@ -6,7 +6,6 @@ never sees a list older than the page cache would give."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.template import Context, engines
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +14,7 @@ from django.urls import reverse
 from public.facets import FacetedFilterSet
 from statements.models import Statement
 from tracker.fragments import KnownRows, by_pk, rendered_rows, row_key
+from tracker.local_first import versioned_cache
 from tracker.models import Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
@@ -109,7 +109,7 @@ def test_known_rows_load_only_the_records_whose_rows_are_not_stored(three_said):
     records = list(Statement.objects.order_by("pk"))
     first = KnownRows.of(records, load=lambda pks: pytest.fail("every record is loaded"))
     rendered_rows(QUOTE, Context(), first, "statement")
-    cache.delete(row_key(QUOTE.origin.template_name, first.digests[1], {}))
+    versioned_cache.delete(row_key(QUOTE.origin.template_name, first.digests[1], {}))
     asked = []
 
     def load(pks):
@@ -126,7 +126,7 @@ def test_a_row_gone_since_its_page_was_kept_is_left_out(three_said):
     records = list(Statement.objects.order_by("pk"))
     first = KnownRows.of(records, load=lambda pks: {})
     rendered_rows(QUOTE, Context(), first, "statement")
-    cache.delete(row_key(QUOTE.origin.template_name, first.digests[0], {}))
+    versioned_cache.delete(row_key(QUOTE.origin.template_name, first.digests[0], {}))
 
     html = rendered_rows(
         QUOTE, Context(), KnownRows(first.pks, first.digests, lambda pks: {}), "statement"
@@ -147,7 +147,7 @@ def test_a_row_read_again_is_stored_under_what_it_shows_now(three_said):
     assert html.startswith("<p>Edited since.</p>")
     now = KnownRows.of(list(Statement.objects.order_by("pk")))
     assert now.digests[0] != kept.digests[0]
-    stored = cache.get(row_key(QUOTE.origin.template_name, now.digests[0], {}))
+    stored = versioned_cache.get(row_key(QUOTE.origin.template_name, now.digests[0], {}))
     assert stored == "<p>Edited since.</p>"
 
 

@@ -170,7 +170,8 @@ def test_counts_are_shared_through_redis_by_every_app_server(db, settings, small
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
-        }
+        },
+        "versioned": settings.CACHES["versioned"],
     }
     settings.PAGE_CACHE_SECONDS = 0  # every map is worked out, as by a server that missed
     client = Client()
