@@ -5,12 +5,15 @@ never sees a list older than the page cache would give."""
 
 import re
 
+import django_filters
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.template import Context, engines
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from public.claims.filters import StatementFilter
 from public.facets import FacetedFilterSet
 from statements.models import Statement
 from tracker.fragments import KnownRows, by_pk, rendered_rows, row_key
@@ -191,3 +194,17 @@ def test_a_second_reader_of_a_list_does_not_read_its_facets(client, drawn, three
     assert read == []
     assert "3 statements" in page
     assert '<span class="count">(3)</span>' in page
+
+
+def test_a_list_with_no_place_chosen_filters_by_none(db, monkeypatch):
+    """The places left out are an empty queryset: asking it whether it is empty would compile
+    its SQL on every request, so it is not asked to filter at all."""
+    monkeypatch.setattr(
+        django_filters.ModelMultipleChoiceFilter,
+        "filter",
+        lambda *args: pytest.fail("the empty choice of places was asked to filter"),
+    )
+    filterset = StatementFilter(QueryDict("state=CA"), queryset=Statement.objects.all())
+
+    assert "jurisdiction" in str(filterset.qs.query)  # filtered by state, not by place
+    assert not filterset.form.cleaned_data["city"]
