@@ -4,6 +4,7 @@ each facet's choices under the other active filters, and the active filters as r
 The list pages (`public.listing`) build on this; the map and the API reuse the filters.
 """
 
+import copy
 import hashlib
 import time
 import unicodedata
@@ -169,7 +170,33 @@ class FacetedFilterSet(django_filters.FilterSet):
         # A form field built earlier from the class's filter (a schema generator reads it) would
         # carry that moment's choices into every copy: build it again from this request's.
         flt.__dict__.pop("_field", None)
+        self.__dict__.setdefault("_choices_read_once", {})[name] = choices
+        if "_form" in self.__dict__:
+            self._form.fields[name].choices = choices
         return choices
+
+    # -- the form -------------------------------------------------------------------------------
+    @classmethod
+    def form_class(cls) -> type:
+        """The form of this filter set class, built once: django-filter builds a form class per
+        filter set, each field anew (a millisecond a request), though every request's are alike
+        but for the choices a filter set reads itself, which `form` gives its own fields."""
+        if "_form_class" not in cls.__dict__:
+            filters = copy.deepcopy(cls.base_filters)  # building a field keeps it on the filter
+            fields = {name: flt.field for name, flt in filters.items()}
+            cls._form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        return cls._form_class
+
+    def get_form_class(self):
+        return self.form_class()
+
+    @property
+    def form(self):
+        if "_form" not in self.__dict__:
+            form = super().form  # its fields are its own copies of the class's
+            for name, choices in self.__dict__.get("_choices_read_once", {}).items():
+                form.fields[name].choices = choices
+        return self._form
 
     # -- filtering ----------------------------------------------------------------------------
     def filter_queryset(self, queryset, *, skip: str | None = None):

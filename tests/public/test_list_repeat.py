@@ -208,3 +208,23 @@ def test_a_list_with_no_place_chosen_filters_by_none(db, monkeypatch):
 
     assert "jurisdiction" in str(filterset.qs.query)  # filtered by state, not by place
     assert not filterset.form.cleaned_data["city"]
+
+
+def test_every_request_builds_its_form_from_one_class_with_its_own_choices(db, role_factory):
+    """The form class of a filter set is built once; the offices each request reads are its
+    own, so an office first held since the last request is a choice at once."""
+    role_factory(title="Mayor")
+    before = StatementFilter(QueryDict("office=mayor"), queryset=Statement.objects.all())
+    assert before.is_valid()
+    assert not StatementFilter(
+        QueryDict("office=sheriff"), queryset=Statement.objects.all()
+    ).is_valid()
+
+    role_factory(title="Sheriff")
+    after = StatementFilter(QueryDict("office=sheriff"), queryset=Statement.objects.all())
+
+    assert after.is_valid()
+    assert type(after.form) is type(before.form)
+    assert after.form.fields["office"] is not before.form.fields["office"]
+    offices = [value for value, _ in after.form.fields["office"].choices if value]  # "" is any
+    assert offices == ["mayor", "sheriff"]
