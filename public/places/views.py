@@ -1,6 +1,7 @@
 import functools
 
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from cities.models import Jurisdiction, JurisdictionLevel, Official, StanceLevel
@@ -113,12 +114,20 @@ STATUS_ORDER = {
 }
 
 
+def place_for_page(pk) -> tuple[Jurisdiction, list[Event]]:
+    """A place with what its page shows of it (its designations, agencies and their 287(g)
+    agreements), and the events that targeted it: four queries."""
+    jurisdiction = get_object_or_404(public_jurisdictions().for_detail(), pk=pk)
+    return jurisdiction, list(jurisdiction.targeted_by_events.order_by("-starts_on"))
+
+
 class JurisdictionDetailView(TemplateView):
-    """Ten queries: the place, its designations, agencies and their 287(g) agreements, its
-    stances with their sources and corrections, roles, events, statements; a state's page one
-    more (the places in it whose agencies hold an agreement). Its stances, roles and
-    statements are kept as ids and digests per versions of the place (`rows_at_versions`) and
-    drawn as stored rows: a repeat reads none of them while nothing on the page has changed."""
+    """Eleven queries: the place's id by its address, the place, its designations, agencies and
+    their 287(g) agreements, its stances with their sources and corrections, roles, events,
+    statements; a state's page one more (the places in it whose agencies hold an agreement).
+    The place with its designations, agencies and events is kept per versions of the place and
+    day; its stances, roles and statements as ids and digests (`rows_at_versions`), drawn as
+    stored rows. A repeat while nothing on the page has changed reads only the place's id."""
 
     template_name = "cities/jurisdiction_detail.html"
 
@@ -129,10 +138,17 @@ class JurisdictionDetailView(TemplateView):
         return response
 
     def get_context_data(self, **kwargs):
-        jurisdiction = get_object_or_404(public_jurisdictions().for_detail(), slug=kwargs["slug"])
-        depends_on(self.request, place_tag(jurisdiction.pk))
+        pk = get_object_or_404(
+            Jurisdiction.objects.values_list("pk", flat=True), slug=kwargs["slug"]
+        )
+        depends_on(self.request, place_tag(pk))
         # What the page keeps is read at the place's versions, once for all its parts.
-        versions = AtVersions({SITE, place_tag(jurisdiction.pk)})
+        versions = AtVersions({SITE, place_tag(pk)})
+        # The place itself is kept too, per day: which of its stances is in force (its headline)
+        # changes at midnight, with no edit.
+        jurisdiction, events = versions.computed(
+            f"place:{pk}:{timezone.localdate().isoformat()}", lambda: place_for_page(pk)
+        )
         kept = functools.partial(rows_at_versions, versions)
         timeline = kept(
             f"place-stances:{jurisdiction.pk}",
@@ -165,7 +181,7 @@ class JurisdictionDetailView(TemplateView):
                 ),
                 limit=None,
             ),
-            "events": list(jurisdiction.targeted_by_events.order_by("-starts_on")),
+            "events": events,
             "statements": kept(
                 f"place-statements:{jurisdiction.pk}", rows=statements, limit=DETAIL_STATEMENTS
             ),

@@ -1,6 +1,7 @@
 """A place's page asked again, with the page cache off, reads none of its stances, officials or
-statements while nothing on it has changed: it shows them as stored rows. A stance published or
-corrected since is on the next request, in its card and in the timeline."""
+statements while nothing on it has changed: it shows them as stored rows, and the place itself
+as kept that day. A stance published or corrected since is on the next request, in its card and
+in the timeline; so is an event, an agency or a new name."""
 
 import datetime
 
@@ -97,3 +98,48 @@ def test_a_draft_stance_changes_nothing_readers_see(client, drawn, tacoma):
     reads, page = read(client, drawn, url)
     assert reads == 0
     assert page == first
+
+
+def test_asked_again_it_reads_only_the_places_id(client, drawn, tacoma):
+    url = tacoma.get_absolute_url()
+    read(client, drawn, url)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+
+    assert again.status_code == 200
+    assert [q["sql"] for q in queries] == [
+        'SELECT "cities_jurisdiction"."id" AS "pk" FROM "cities_jurisdiction" '
+        'WHERE "cities_jurisdiction"."slug" = \'tacoma-wa\' LIMIT 21'
+    ]
+
+
+def test_an_event_an_agency_and_a_rename_since_are_on_the_next_request(
+    client, drawn, tacoma, event_factory, agency_factory
+):
+    url = tacoma.get_absolute_url()
+    read(client, drawn, url)
+
+    event_factory(name="Operation Tidewater").targeted_jurisdictions.add(tacoma)
+    agency_factory(jurisdiction=tacoma, name="Tacoma Police Department")
+    _, page = read(client, drawn, url)
+    assert "Operation Tidewater" in page
+    assert "Tacoma Police Department" in page
+
+    tacoma.name = "City of Tacoma"
+    tacoma.save()
+    _, page = read(client, drawn, url)
+    assert "<h1>City of Tacoma, Washington</h1>" in page
+
+
+def test_the_next_day_the_place_is_read_again(client, drawn, tacoma, monkeypatch):
+    """Which stance is in force changes at midnight with no edit: the place is kept per day."""
+    url = tacoma.get_absolute_url()
+    read(client, drawn, url)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    monkeypatch.setattr("public.places.views.timezone.localdate", lambda: tomorrow)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+
+    assert any(q["sql"].startswith('SELECT "cities_jurisdiction"."id", ') for q in queries)

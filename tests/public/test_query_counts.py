@@ -44,8 +44,9 @@ PAGES = {
     "place feed": ("statements:jurisdiction_feed", {"slug": "hub-il"}, {}, 5),
     "official feed": ("statements:official_feed", {"slug": "the-mayor"}, {}, 5),
     "embed": ("embed:card", {"slug": "hub-il"}, {}, 4),
-    # The place, designations, agencies, agreements, stances (3), roles, events, statements.
-    "city": ("cities:detail", {"slug": "hub-il"}, {}, 10),
+    # The place's id by its address, the place, designations, agencies, agreements, stances
+    # (3), roles, events, statements (a repeat: the id only, tests/public/test_place_page_repeat).
+    "city": ("cities:detail", {"slug": "hub-il"}, {}, 11),
     "state": ("cities:detail", {"slug": "texas"}, {}, 11),
     "methodology": ("pages:methodology", {}, {}, 4),
     "official": ("cities:official", {"slug": "the-mayor"}, {}, 3),
