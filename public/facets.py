@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import django_filters
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Count
@@ -24,7 +25,7 @@ from django.utils.translation import get_language, gettext
 
 from tracker.fragments import release
 from tracker.local_first import versioned_cache
-from tracker.page_tags import LISTS, tags_signature
+from tracker.page_tags import LISTS, show_earlier_counts, tags_signature
 
 Q_MAX_LENGTH = 200
 # Choices from a model (places, officials, events) beyond this many are left out of a facet,
@@ -232,9 +233,10 @@ class FacetedFilterSet(django_filters.FilterSet):
         """The versions of what the list shows, read once, before anything is counted."""
         return tags_signature(self.shows)
 
-    def cache_key(self, kind: str) -> str | None:
+    def cache_key(self, kind: str, *, latest: bool = False) -> str | None:
         """A key for what these filters give (the page and the sort aside), at these versions
-        of the records; None when the form has errors (those pages are not cached)."""
+        of the records, or (`latest`) whatever the versions; None when the form has errors
+        (those pages are not cached)."""
         if not self.form.is_valid():
             return None
 
@@ -247,27 +249,50 @@ class FacetedFilterSet(django_filters.FilterSet):
         kind_of = f"{type(self).__module__}.{type(self).__qualname__}"
         # Facets hold their labels as read in the page's language (English or Spanish).
         language = get_language()
+        if latest:
+            return f"list-latest:{kind}:{release()}:{language}:{kind_of}:{digest}"
         return f"list:{kind}:{self.lists_version}:{language}:{kind_of}:{digest}"
 
     def filters_fragment(self, path: str, *, errors=None) -> dict:
         """What includes/filter_disclosure.html keeps these filters under: the filters (as
         sent), sort, page address and release, at the list's versions. No key when the page
-        shows errors (of these filters or of its other controls): those are drawn every time."""
+        shows errors (of these filters or of its other controls), or when it would show facets
+        counted before these versions (`cached`): those are drawn every time."""
         key = None
-        if not errors:
+        if not errors and not self._facets_from_before():
             key = self.cache_key(f"filters:{release()}:{path}:{self.sort_value()}")
         return {"filters_cache_key": key, "filters_cache_seconds": LIST_CACHE_SECONDS}
 
-    def cached(self, kind: str, compute: Callable[[], Any]) -> Any:
+    def _facets_from_before(self) -> bool:
+        """Whether reading the facets now would give those counted at earlier versions."""
+        if settings.COUNTS_LAG_SECONDS <= 0 or "facets" in self.earlier:
+            return "facets" in self.earlier
+        key = self.cache_key("facets")
+        return not versioned_cache.has_key(key) and cache.has_key(
+            self.cache_key("facets", latest=True)
+        )
+
+    def cached(self, kind: str, compute: Callable[[], Any], *, may_lag: bool = False) -> Any:
         """What `compute` gives for these filters, computed once per versions of the records:
         after a change the pages of one list (its page 1, page 2, its feed) are rebuilt at the
         same moment, and the second to ask waits for the first's counts instead of counting
-        again (up to COMPUTING_WAIT_SECONDS, then counts itself)."""
+        again (up to COMPUTING_WAIT_SECONDS, then counts itself).
+
+        `may_lag` (the facets' counts; not the number of rows, which pages them): what was
+        computed for these filters less than COUNTS_LAG_SECONDS ago, at earlier versions, is
+        shown rather than counted again, and the page is marked as showing earlier counts so
+        the page cache draws it again. So during a burst of publishing each list's facets are
+        counted once in that time, not once per edit."""
         key = self.cache_key(kind)
         if key is None:
             return compute()
         value = versioned_cache.get(key)
         if value is not None:
+            return value
+        lag = settings.COUNTS_LAG_SECONDS if may_lag else 0
+        if lag > 0 and (value := cache.get(self.cache_key(kind, latest=True))) is not None:
+            self.earlier = self.earlier | {kind}
+            show_earlier_counts(self.request)
             return value
         computing = f"computing:{key}"
         if not cache.add(computing, 1, COMPUTING_WAIT_SECONDS):
@@ -279,9 +304,14 @@ class FacetedFilterSet(django_filters.FilterSet):
         try:
             value = compute()
             versioned_cache.set(key, value, LIST_CACHE_SECONDS)
+            if lag > 0:
+                cache.set(self.cache_key(kind, latest=True), value, lag)
         finally:
             cache.delete(computing)
         return value
+
+    # The kinds of `cached` this filter set read from before the latest change.
+    earlier: frozenset[str] = frozenset()
 
     # A facet every row is counted in exactly once (each statement has one place): while its
     # filter is unset, its total is the number of rows, so a page whose facets were just counted
@@ -299,7 +329,9 @@ class FacetedFilterSet(django_filters.FilterSet):
         name = self.counted_by_facet
         facets_known = from_facets or hasattr(self, "facets_read")
         if name and facets_known and self.form.is_valid() and not self.selected_values(name):
-            return self.facet_list()[name].total
+            facets = self.facet_list()
+            if "facets" not in self.earlier:  # what is kept at these versions is exact
+                return facets[name].total
         return self.qs.order_by().count()
 
     # -- facets -------------------------------------------------------------------------------
@@ -308,7 +340,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         none when these filters were counted before at these versions; read once per request."""
         if not hasattr(self, "facets_read"):
             self.form.is_valid()
-            self.facets_read = self.cached("facets", self._count_facets)
+            self.facets_read = self.cached("facets", self._count_facets, may_lag=True)
         return self.facets_read
 
     def _count_facets(self) -> dict[str, Facet]:

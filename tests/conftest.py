@@ -93,8 +93,10 @@ def _page_bodies_apart(settings, _page_body_dir):
 @pytest.fixture(autouse=True)
 def _changes_show_at_once(settings):
     # A test reads its own writes on the next request; the page cache's grace after a change
-    # (PAGE_CACHE_STALE_SECONDS) has tests of its own in tests/tracker/test_page_cache.py.
+    # (PAGE_CACHE_STALE_SECONDS) has tests of its own in tests/tracker/test_page_cache.py, and
+    # counts shown from before a change (COUNTS_LAG_SECONDS) in tests/public/test_counts_lag.py.
     settings.PAGE_CACHE_STALE_SECONDS = 0
+    settings.COUNTS_LAG_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

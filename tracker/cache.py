@@ -35,7 +35,7 @@ from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
 from . import page_bodies
-from .page_tags import ANY, get_with_versions, page_tags, tag_versions
+from .page_tags import ANY, get_with_versions, page_tags, shows_earlier_counts, tag_versions
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +179,8 @@ class AnonymousPageCacheMiddleware:
                 response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             if len(response.content) <= self.max_bytes:
                 versions = self._versions_to_store(page_tags(request), before)
+                if shows_earlier_counts(request):
+                    versions = dict.fromkeys(versions, -1)  # drawn again when counted anew
                 frozen = _freeze(response, versions, built_at, timeout=self.timeout)
                 cache.set(key, frozen, self.timeout)
                 response["X-Page-Cache"] = "miss"

@@ -155,9 +155,11 @@ class LocalFirstCache(BaseCache):
         return self.shared.touch(key, timeout, version=version)
 
     def has_key(self, key, version=None):
-        return self._recall(key, version) is not _MISSING or self.shared.has_key(
-            key, version=version
-        )
+        with self._lock:
+            entry = self._entries.get((key, version))
+            if entry is not None and entry[3] > time.monotonic():
+                return True
+        return self.shared.has_key(key, version=version)
 
     def delete(self, key, version=None):
         with self._lock:

@@ -160,6 +160,17 @@ def depends_on(request, *tags: str) -> None:
     request.page_cache_tags = getattr(request, "page_cache_tags", frozenset()) | {SITE, *tags}
 
 
+def show_earlier_counts(request) -> None:
+    """Note that the page being rendered for `request` shows counts from before the latest change
+    (public/facets.py): the page cache keeps it already stale, to be drawn again."""
+    if request is not None:
+        request.page_shows_earlier_counts = True
+
+
+def shows_earlier_counts(request) -> bool:
+    return getattr(request, "page_shows_earlier_counts", False)
+
+
 def page_tags(request) -> frozenset[str]:
     return frozenset(getattr(request, "page_cache_tags", None) or {ANY})
 

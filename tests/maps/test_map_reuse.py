@@ -4,6 +4,8 @@ and a stance published since shows at once."""
 
 import datetime
 import re
+import time
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -107,3 +109,23 @@ def test_the_maps_filters_are_drawn_once_per_day_and_address_until_a_stance_chan
     assert stance_count(client.get(MAP), "refuses") == 2
     assert filters_drawn(MAP + "?as_of=not-a-day", status=400)
     assert filters_drawn(MAP + "?as_of=not-a-day", status=400)
+
+
+def test_while_editors_publish_the_map_colours_at_once_and_counts_when_due(
+    client,
+    places,  # noqa: F811
+    settings,
+):
+    settings.COUNTS_LAG_SECONDS = 60
+    assert stance_count(client.get(MAP), "refuses") == 1
+
+    stance(places["springfield-il"], "refuses", datetime.date(2024, 3, 1))
+    during = client.get(MAP)
+    assert markers(during)["springfield-il"].stance == "refuses"
+    assert stance_count(during, "refuses") == 1, "the filters' counts from a moment ago"
+
+    now = time.time()
+    with mock.patch("time.time", return_value=now + 61):
+        after = client.get(MAP)
+    assert stance_count(after, "refuses") == 2
+    assert stance_count(client.get(MAP), "refuses") == 2  # no copy with the old counts was kept

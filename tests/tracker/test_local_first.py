@@ -154,3 +154,12 @@ def test_the_threads_of_a_process_share_one_memory(shared):
 def test_the_site_reads_versioned_entries_through_memory(settings):
     assert isinstance(caches["versioned"], LocalFirstCache)
     assert settings.CACHES["versioned"]["LOCATION"] == "default"
+
+
+def test_has_key_answers_from_memory_without_asking_the_shared_cache(shared):
+    versioned = local_first()
+    versioned.set("computed:facets", {"WA": 3})
+    shared.delete("computed:facets")  # what another process's memory would still hold
+
+    assert versioned.has_key("computed:facets")
+    assert not versioned.has_key("computed:other")
