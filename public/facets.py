@@ -25,7 +25,7 @@ from django.utils.translation import get_language, gettext
 
 from tracker.fragments import release
 from tracker.local_first import versioned_cache
-from tracker.page_tags import LISTS, show_earlier_counts, tags_signature
+from tracker.page_tags import LISTS, earlier, has_earlier, keep_as_latest, tags_signature
 
 Q_MAX_LENGTH = 200
 # Choices from a model (places, officials, events) beyond this many are left out of a facet,
@@ -250,7 +250,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         # Facets hold their labels as read in the page's language (English or Spanish).
         language = get_language()
         if latest:
-            return f"list-latest:{kind}:{release()}:{language}:{kind_of}:{digest}"
+            return f"list:{kind}:{release()}:{language}:{kind_of}:{digest}"
         return f"list:{kind}:{self.lists_version}:{language}:{kind_of}:{digest}"
 
     def filters_fragment(self, path: str, *, errors=None) -> dict:
@@ -265,10 +265,9 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def _facets_from_before(self) -> bool:
         """Whether reading the facets now would give those counted at earlier versions."""
-        if settings.COUNTS_LAG_SECONDS <= 0 or "facets" in self.earlier:
-            return "facets" in self.earlier
-        key = self.cache_key("facets")
-        return not versioned_cache.has_key(key) and cache.has_key(
+        if settings.COUNTS_LAG_SECONDS <= 0 or "facets" in self.from_before:
+            return "facets" in self.from_before
+        return not versioned_cache.has_key(self.cache_key("facets")) and has_earlier(
             self.cache_key("facets", latest=True)
         )
 
@@ -289,11 +288,11 @@ class FacetedFilterSet(django_filters.FilterSet):
         value = versioned_cache.get(key)
         if value is not None:
             return value
-        lag = settings.COUNTS_LAG_SECONDS if may_lag else 0
-        if lag > 0 and (value := cache.get(self.cache_key(kind, latest=True))) is not None:
-            self.earlier = self.earlier | {kind}
-            show_earlier_counts(self.request)
-            return value
+        if may_lag:
+            value = earlier(self.cache_key(kind, latest=True), self.request)
+            if value is not None:
+                self.from_before = self.from_before | {kind}
+                return value
         computing = f"computing:{key}"
         if not cache.add(computing, 1, COMPUTING_WAIT_SECONDS):
             deadline = time.monotonic() + COMPUTING_WAIT_SECONDS
@@ -304,14 +303,14 @@ class FacetedFilterSet(django_filters.FilterSet):
         try:
             value = compute()
             versioned_cache.set(key, value, LIST_CACHE_SECONDS)
-            if lag > 0:
-                cache.set(self.cache_key(kind, latest=True), value, lag)
+            if may_lag:
+                keep_as_latest(self.cache_key(kind, latest=True), value)
         finally:
             cache.delete(computing)
         return value
 
     # The kinds of `cached` this filter set read from before the latest change.
-    earlier: frozenset[str] = frozenset()
+    from_before: frozenset[str] = frozenset()
 
     # A facet every row is counted in exactly once (each statement has one place): while its
     # filter is unset, its total is the number of rows, so a page whose facets were just counted
@@ -330,7 +329,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         facets_known = from_facets or hasattr(self, "facets_read")
         if name and facets_known and self.form.is_valid() and not self.selected_values(name):
             facets = self.facet_list()
-            if "facets" not in self.earlier:  # what is kept at these versions is exact
+            if "facets" not in self.from_before:  # what is kept at these versions is exact
                 return facets[name].total
         return self.qs.order_by().count()
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -112,20 +113,58 @@ class AtVersions:
         new key, and the old entry is never read again."""
         return f"computed:{name}:{self.signature}"
 
-    def computed(self, name: str, compute: Callable[[], Any]) -> Any:
-        """What `compute` gives, computed once per these versions (an hour at most)."""
+    def computed(
+        self, name: str, compute: Callable[[], Any], *, may_lag: bool = False, request=None
+    ) -> Any:
+        """What `compute` gives, computed once per these versions (an hour at most); counts
+        that `may_lag` may be those of a moment before (`earlier`), shown on `request`'s page."""
         key = self.key(name)
         value = versioned_cache.get(key)
         if value is None:
+            if may_lag and (value := earlier(name, request)) is not None:
+                return value
             value = compute()
             versioned_cache.set(key, value, COMPUTED_SECONDS)
+            if may_lag:
+                keep_as_latest(name, value)
         return value
 
 
-def computed_at_versions(name: str, tags: Iterable[str], compute: Callable[[], Any]) -> Any:
+def computed_at_versions(
+    name: str, tags: Iterable[str], compute: Callable[[], Any], **options
+) -> Any:
     """What `compute` gives, computed once per versions of `tags` (an hour at most): figures
     drawn from records, reused by every request until one of those records changes."""
-    return AtVersions(tags).computed(name, compute)
+    return AtVersions(tags).computed(name, compute, **options)
+
+
+# -- counts from a moment before ---------------------------------------------------------------
+# While editors publish, counts (a list's facets, the map's census) are counted again at most
+# once in COUNTS_LAG_SECONDS, not on every change: what was counted last, whatever the versions,
+# is kept that long and shown meanwhile on pages kept already stale (tracker/cache.py), which
+# are drawn again once the counts are due. Rows, and what colours the map, are never held back.
+def _latest_key(name: str) -> str:
+    return f"latest:{name}"
+
+
+def earlier(name: str, request) -> Any:
+    """What was counted for `name` less than COUNTS_LAG_SECONDS ago, at any versions, or None;
+    `request`'s page is noted as showing counts from before."""
+    if settings.COUNTS_LAG_SECONDS <= 0:
+        return None
+    value = cache.get(_latest_key(name))
+    if value is not None:
+        show_earlier_counts(request)
+    return value
+
+
+def has_earlier(name: str) -> bool:
+    return settings.COUNTS_LAG_SECONDS > 0 and cache.has_key(_latest_key(name))
+
+
+def keep_as_latest(name: str, value: Any) -> None:
+    if settings.COUNTS_LAG_SECONDS > 0:
+        cache.set(_latest_key(name), value, settings.COUNTS_LAG_SECONDS)
 
 
 def bump_tags(tags: Iterable[str]) -> None:

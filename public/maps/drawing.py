@@ -7,14 +7,14 @@ and _legend.html render the `Drawing` it returns.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from .areas import LABELS, AreaData, area_data
-from .markers import MapData, map_data
+from .markers import MapData, Remember, map_data
 from .outlines import Detail, state_boxes
 from .projection import HEIGHT, WIDTH
 from .svg import (
@@ -174,18 +174,18 @@ def draw(
     prefix: str = "m",
     map_id: str = "us-map",
     marker_size: float = MARKER_SIZE,
-    remember: Callable[[str, Callable[[], MapData]], MapData] | None = None,
+    remember: Remember | None = None,
 ) -> Drawing:
     """The map of `places` (markers) and `areas` (counties and states), both annotated with
     `map_stance`. Without a `limit` every place is drawn; with one, the most populous few.
     Zoomed into `selected_states` when given; `marker_size` in canvas pixels at the national
-    view. Two queries, three with a limit. `remember(name, compute)`, when given, may give
-    the markers computed before instead of computing them (the map page's cache).
+    view. Two queries, three with a limit. `remember(name, compute, may_lag=...)`, when given,
+    may give the markers or the census computed before instead of computing them (the pages'
+    caches: markers.map_data).
     """
     selected = sorted(selected_states)
-    markers = functools.partial(map_data, places, sort=sort, limit=limit)
     return Drawing(
-        places=remember("markers", markers) if remember else markers(),
+        places=map_data(places, sort=sort, limit=limit, remember=remember),
         areas=area_data(areas),
         view_box=view_box_for(selected),
         detail=detail,

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils.translation import gettext
@@ -22,6 +23,10 @@ from tracker.text import day_label
 from .areas import COUNTY_AREA, LABELS
 from .projection import HEIGHT, WIDTH, project
 from .stances import MAP_STANCE, stance_pair, with_latest_statement
+
+
+class Remember(Protocol):
+    def __call__(self, kind: str, compute: Callable[[], Any], *, may_lag: bool = False) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,13 @@ def _position(longitude: float, latitude: float) -> tuple[float, float] | None:
     return round(x, 1), round(y, 1)
 
 
-def map_data(queryset: QuerySet, *, sort=None, limit: int | None = None) -> MapData:
+def _compute(kind: str, compute: Callable[[], Any], *, may_lag: bool = False) -> Any:
+    return compute()
+
+
+def map_data(
+    queryset: QuerySet, *, sort=None, limit: int | None = None, remember: Remember | None = None
+) -> MapData:
     """Markers (and the places that cannot be drawn) for a queryset annotated with `map_stance`.
 
     `sort` (e.g. MapFilter.sort) orders the markers, hence the keyboard's path through them;
@@ -149,16 +160,23 @@ def map_data(queryset: QuerySet, *, sort=None, limit: int | None = None) -> MapD
     populous places with coordinates are drawn, and every place is counted by state and
     stance. One query without a limit, two with one; values only, no model instances, so
     that 20,000 rows stay cheap.
+
+    `remember(kind, compute, may_lag=...)` may give what was computed before (the pages'
+    caches): the markers at the records' versions, the count of every place (the census) from
+    a moment before while editors publish (COUNTS_LAG_SECONDS), never their colours.
     """
+    remember = remember or _compute
     places = marker_places(queryset)
-    census = _Census.of(places) if limit is not None else None
+    census = None
+    if limit is not None:
+        census = remember("census", functools.partial(_Census.of, places), may_lag=True)
     if census is not None and census.total > limit:
         largest = (
             places.filter(longitude__isnull=False)
             .order_by(F("population").desc(nulls_last=True), "name", "pk")
             .values("pk")[:limit]
         )
-        data = _markers(places.filter(pk__in=largest), sort)
+        data = remember("largest", lambda: _markers(places.filter(pk__in=largest), sort))
         drawn_by_state = Counter(marker.state for marker in data.markers)
         drawn_by_state.update(place.state for place in data.unplaced)
         data.counts = census.by_stance
@@ -169,7 +187,7 @@ def map_data(queryset: QuerySet, *, sort=None, limit: int | None = None) -> MapD
             if total > drawn_by_state[state]
         }
         return data
-    data = _markers(places, sort)
+    data = remember("markers", lambda: _markers(places, sort))
     data.counts = Counter(marker.stance for marker in data.markers)
     return data
 

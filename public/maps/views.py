@@ -131,8 +131,8 @@ def map_page(request, *, fragment: bool = False):
     return render(request, template, context)
 
 
-def _cached(filterset: MapFilter, context: str, kind: str, compute):
-    return filterset.cached(f"map:{kind}:{context}", compute)
+def _cached(filterset: MapFilter, context: str, kind: str, compute, *, may_lag: bool = False):
+    return filterset.cached(f"map:{kind}:{context}", compute, may_lag=may_lag)
 
 
 def map_fragment(request):

@@ -1,5 +1,7 @@
 """`{% load maps %}{% us_map %}`: the small map for other pages (the home page)."""
 
+import functools
+
 from django import template
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +28,8 @@ SMALL_MAP_MARKERS = 100
 SMALL_MARKER_SIZE = 14
 
 
-@register.inclusion_tag("maps/_small_map.html")
-def us_map(jurisdictions=None, *, map_id: str = "home-map"):
+@register.inclusion_tag("maps/_small_map.html", takes_context=True)
+def us_map(context, jurisdictions=None, *, map_id: str = "home-map"):
     """The country today: counties and states by their current stance, and the most populous
     places with published records (`jurisdictions`, default all) as markers.
 
@@ -38,7 +40,9 @@ def us_map(jurisdictions=None, *, map_id: str = "home-map"):
 
     queryset = Jurisdiction.objects.all() if jurisdictions is None else jurisdictions
     # Every place's markers are the same for every page and reader until a record changes.
-    remember = _every_place_remembered if jurisdictions is None else None
+    remember = None
+    if jurisdictions is None:
+        remember = functools.partial(_every_place_remembered, context.get("request"))
     drawing = draw(
         places=with_stance_on(with_published_records(queryset), None),
         areas=with_stance_on(area_jurisdictions(), None),
@@ -52,7 +56,7 @@ def us_map(jurisdictions=None, *, map_id: str = "home-map"):
     return {"map": drawing, "small": True, "map_url": reverse("maps:map")}
 
 
-def _every_place_remembered(kind: str, compute):
+def _every_place_remembered(request, kind: str, compute, *, may_lag: bool = False):
     # Per day too: a stance can begin at midnight.
     name = f"small-map:{kind}:{timezone.localdate()}"
-    return computed_at_versions(name, PLACE_LISTS, compute)
+    return computed_at_versions(name, PLACE_LISTS, compute, may_lag=may_lag, request=request)

@@ -11,7 +11,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from .helpers import markers
+from cities.models import Jurisdiction
+
+from .helpers import legend_counts, markers
 from .test_map_page import MAP, place, places, stance  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +131,36 @@ def test_while_editors_publish_the_map_colours_at_once_and_counts_when_due(
         after = client.get(MAP)
     assert stance_count(after, "refuses") == 2
     assert stance_count(client.get(MAP), "refuses") == 2  # no copy with the old counts was kept
+
+
+@pytest.mark.parametrize(
+    ("url", "limit"),
+    [
+        (MAP, "public.maps.views.NATIONAL_MARKERS"),
+        (HOME, "public.templatetags.maps.SMALL_MAP_MARKERS"),
+    ],
+)
+def test_while_editors_publish_the_national_census_may_lag_but_the_colours_do_not(
+    client,
+    places,  # noqa: F811
+    settings,
+    monkeypatch,
+    url,
+    limit,
+):
+    settings.COUNTS_LAG_SECONDS = 60
+    monkeypatch.setattr(limit, 1)  # the national view: the largest place drawn, all counted
+    Jurisdiction.objects.filter(slug="springfield-il").update(population=10_000_000)
+    first = client.get(url)
+    assert set(markers(first)) == {"springfield-il"}
+    refusing = legend_counts(first)["refuses"]
+
+    stance(places["springfield-il"], "refuses", datetime.date(2024, 3, 1))
+    during = client.get(url)
+    assert markers(during)["springfield-il"].stance == "refuses"
+    assert legend_counts(during)["refuses"] == refusing, "counted a moment before"
+
+    now = time.time()
+    with mock.patch("time.time", return_value=now + 61):
+        after = client.get(url)
+    assert legend_counts(after)["refuses"] == refusing + 1

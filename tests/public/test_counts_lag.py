@@ -99,7 +99,7 @@ def test_a_download_counts_exactly_while_the_list_shows_earlier_counts(
         QueryDict("state=WA"), queryset=Statement.objects.for_list(), request=None
     )
     assert filterset.count() == 4
-    assert not filterset.earlier
+    assert not filterset.from_before
 
 
 @pytest.mark.usefixtures("page_cache_off")
