@@ -309,6 +309,10 @@ class FacetedFilterSet(django_filters.FilterSet):
             cache.delete(computing)
         return value
 
+    # Sorts that rank every match to find a page's rows (a search's best match): while editors
+    # publish, their order may be that of a moment before, as counts are (listing.page_rows).
+    ranked_sorts: frozenset[str] = frozenset()
+
     # The kinds of `cached` this filter set read from before the latest change.
     from_before: frozenset[str] = frozenset()
 
@@ -317,12 +321,13 @@ class FacetedFilterSet(django_filters.FilterSet):
     # needs no query for it.
     counted_by_facet: str = ""
 
-    def count(self, *, from_facets: bool = False) -> int:
+    def count(self, *, from_facets: bool = False, may_lag: bool = False) -> int:
         """The number of filtered rows, counted without the page's joins and aggregates: one
         query, none when these filters were counted before at these versions, or when the
         facets give it (`counted_by_facet`) and were read already or the caller shows them
-        anyway (`from_facets`: the list page, not a download)."""
-        return self.cached("count", lambda: self._count(from_facets=from_facets))
+        anyway (`from_facets`: the list page, not a download). `may_lag`: as the facets, it
+        may be the number counted a moment before (`cached`); a download never asks so."""
+        return self.cached("count", lambda: self._count(from_facets=from_facets), may_lag=may_lag)
 
     def _count(self, *, from_facets: bool) -> int:
         name = self.counted_by_facet

@@ -1,6 +1,6 @@
-"""While editors publish, a list's facets (the counts beside each filter choice) are counted
-again at most once in COUNTS_LAG_SECONDS; its rows and their number never wait. A reader sees a
-new statement in the list at once, beside the facets from a moment before; once that time has
+"""While editors publish, a list's counts (its number of rows, and the counts beside each filter
+choice) are counted again at most once in COUNTS_LAG_SECONDS; its rows never wait. A reader sees a
+new statement in the list at once, beside the counts from a moment before; once that time has
 passed they are right again, on every page the cache kept. A download counts exactly, always."""
 
 import json
@@ -14,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from public.claims.filters import StatementFilter
+from public.claims.views import StatementListView
+from statements import services
 from statements.models import Statement
 
 from .test_list_repeat import facet_count
@@ -21,6 +23,7 @@ from .test_list_repeat import facet_count
 pytestmark = pytest.mark.django_db
 
 LAG = 60
+QUOTES = ["Quote number 1.", "Quote number 2.", "Quote number 3.", "A fourth word from Tacoma."]
 WASHINGTON = reverse("statements:list") + "?state=WA"
 
 
@@ -52,15 +55,37 @@ def test_a_publish_shows_in_the_rows_at_once_and_in_the_counts_once_they_are_due
     with CaptureQueriesContext(connection) as queries:
         during = client.get(WASHINGTON).content.decode()
 
-    assert "A fourth word from Tacoma." in during
-    assert "4 statements" in during
+    assert all(quote in during for quote in QUOTES), "every row, none cut by an earlier count"
+    assert "3 statements" in during, "the number counted a moment ago"
     assert facet_count(during, "state", "WA") == 3, "the facets from a moment ago"
-    assert not [q for q in queries if "GROUP BY" in q["sql"].upper()], "no facet was counted"
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()], "nothing was counted"
 
     with later(LAG + 1):
         after = client.get(WASHINGTON).content.decode()
     assert "A fourth word from Tacoma." in after
+    assert "4 statements" in after
     assert facet_count(after, "state", "WA") == 4
+
+
+@pytest.mark.usefixtures("counts_lag", "page_cache_off")
+def test_a_page_beyond_the_earlier_count_is_found_by_counting_again(
+    client, three_said, statement_factory, monkeypatch
+):
+    monkeypatch.setattr(StatementListView, "paginate_by", 3)
+    assert client.get(WASHINGTON + "&page=2").status_code == 404  # three statements, one page
+
+    a_fourth_statement(three_said, statement_factory)
+    first_page = client.get(WASHINGTON).content.decode()
+    assert "3 statements" in first_page, "the number counted a moment ago"
+
+    second_page = client.get(WASHINGTON + "&page=2")
+    assert second_page.status_code == 200
+    on_each = [
+        [quote for quote in QUOTES if quote in page]
+        for page in (first_page, second_page.content.decode())
+    ]
+    assert [len(quotes) for quotes in on_each] == [3, 1]
+    assert sorted(on_each[0] + on_each[1]) == sorted(QUOTES)
 
 
 @pytest.mark.usefixtures("counts_lag")
@@ -108,3 +133,26 @@ def test_without_a_lag_every_change_is_counted_at_once(client, three_said, state
     a_fourth_statement(three_said, statement_factory)
 
     assert facet_count(client.get(WASHINGTON).content.decode(), "state", "WA") == 4
+
+
+@pytest.mark.usefixtures("counts_lag", "page_cache_off")
+def test_a_search_ranks_again_when_due_and_never_shows_what_was_unpublished(
+    client, three_said, statement_factory
+):
+    search = reverse("statements:list") + "?q=quote"
+    assert all(quote in client.get(search).content.decode() for quote in QUOTES[:3])
+
+    statement_factory(jurisdiction=three_said[0].jurisdiction, quote="Another quote, just in.")
+    services.statements_unpublish(statements=Statement.objects.filter(pk=three_said[0].pk))
+    three_said[1].quote = "Quote number 2, corrected."
+    three_said[1].save()
+    during = client.get(search).content.decode()
+
+    assert "Quote number 1." not in during, "unpublished: gone at once"
+    assert "Quote number 2, corrected." in during, "each row as its record is now"
+    assert "Another quote, just in." not in during, "ranked a moment ago"
+
+    with later(LAG + 1):
+        after = client.get(search).content.decode()
+    assert "Another quote, just in." in after
+    assert "Quote number 1." not in after
