@@ -141,30 +141,54 @@ def computed_at_versions(
 # -- counts from a moment before ---------------------------------------------------------------
 # While editors publish, counts (a list's facets, the map's census) are counted again at most
 # once in COUNTS_LAG_SECONDS, not on every change: what was counted last, whatever the versions,
-# is kept that long and shown meanwhile on pages kept already stale (tracker/cache.py), which
-# are drawn again once the counts are due. Rows, and what colours the map, are never held back.
+# is shown meanwhile on pages kept already stale (tracker/cache.py), which are drawn again once
+# the counts are due. Then one request counts again while the others still show the last counts,
+# so none waits for it. Rows, and what colours the map, are never held back.
+#
+# How long the last counts are kept, in COUNTS_LAG_SECONDS: after a quiet spell that long, the
+# first change is counted at once.
+LATEST_KEPT_LAGS = 4
+
+
 def _latest_key(name: str) -> str:
     return f"latest:{name}"
 
 
+def _recount_key(name: str) -> str:
+    return f"recounting:{name}"
+
+
 def earlier(name: str, request) -> Any:
-    """What was counted for `name` less than COUNTS_LAG_SECONDS ago, at any versions, or None;
-    `request`'s page is noted as showing counts from before."""
-    if settings.COUNTS_LAG_SECONDS <= 0:
+    """What was counted last for `name`, at any versions, or None when it is to be counted now:
+    none was kept, or those kept are COUNTS_LAG_SECONDS old and no other request is counting
+    them again (this one is to, then `keep_as_latest`). `request`'s page is noted as showing
+    counts from before."""
+    lag = settings.COUNTS_LAG_SECONDS
+    if lag <= 0:
         return None
-    value = cache.get(_latest_key(name))
-    if value is not None:
-        show_earlier_counts(request)
+    kept = cache.get(_latest_key(name))
+    if kept is None:
+        return None
+    counted_at, value = kept
+    if time.time() - counted_at >= lag and cache.add(_recount_key(name), 1, lag):
+        return None
+    show_earlier_counts(request)
     return value
 
 
 def has_earlier(name: str) -> bool:
-    return settings.COUNTS_LAG_SECONDS > 0 and cache.has_key(_latest_key(name))
+    """Whether `earlier(name)` would give counts now (without taking the recount on)."""
+    lag = settings.COUNTS_LAG_SECONDS
+    if lag <= 0 or (kept := cache.get(_latest_key(name))) is None:
+        return False
+    return time.time() - kept[0] < lag or cache.has_key(_recount_key(name))
 
 
 def keep_as_latest(name: str, value: Any) -> None:
-    if settings.COUNTS_LAG_SECONDS > 0:
-        cache.set(_latest_key(name), value, settings.COUNTS_LAG_SECONDS)
+    lag = settings.COUNTS_LAG_SECONDS
+    if lag > 0:
+        cache.set(_latest_key(name), (time.time(), value), lag * LATEST_KEPT_LAGS)
+        cache.delete(_recount_key(name))
 
 
 def bump_tags(tags: Iterable[str]) -> None:

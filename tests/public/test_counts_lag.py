@@ -17,6 +17,7 @@ from public.claims.filters import StatementFilter
 from public.claims.views import StatementListView
 from statements import services
 from statements.models import Statement
+from tracker.page_tags import LATEST_KEPT_LAGS, earlier, has_earlier, keep_as_latest
 
 from .test_list_repeat import facet_count
 
@@ -156,3 +157,20 @@ def test_a_search_ranks_again_when_due_and_never_shows_what_was_unpublished(
         after = client.get(search).content.decode()
     assert "Another quote, just in." in after
     assert "Quote number 1." not in after
+
+
+def test_while_one_request_counts_again_the_others_show_the_last_counts(settings):
+    settings.COUNTS_LAG_SECONDS = LAG
+    keep_as_latest("list:facets:tacoma", {"WA": 3})
+    assert earlier("list:facets:tacoma", None) == {"WA": 3}
+
+    with later(LAG + 1):
+        assert has_earlier("list:facets:tacoma") is False  # due: the next to ask counts again
+        assert earlier("list:facets:tacoma", None) is None  # ... this one
+        assert earlier("list:facets:tacoma", None) == {"WA": 3}, "the others do not wait"
+        assert has_earlier("list:facets:tacoma")
+        keep_as_latest("list:facets:tacoma", {"WA": 4})
+        assert earlier("list:facets:tacoma", None) == {"WA": 4}
+
+    with later(LAG * LATEST_KEPT_LAGS + 1):
+        assert earlier("list:facets:tacoma", None) is None, "after a quiet spell, counted at once"
