@@ -9,6 +9,7 @@ one, not with the 3,200 that exist.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -16,6 +17,7 @@ from typing import NamedTuple
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils.translation import get_language
 
 from cities.models import Jurisdiction, JurisdictionLevel, StanceLevel, State
 from public.places.querysets import NOT_RECORDED, SHOWN_STANCE_LABELS
@@ -26,6 +28,17 @@ from .stances import stance_pair
 COUNTY_AREA = Q(Exact(Length("geoid"), 5))
 STATE_AREA = Q(Exact(Length("geoid"), 2), level=JurisdictionLevel.STATE)
 LABELS = SHOWN_STANCE_LABELS
+
+
+def label_of(level: str) -> str:
+    """LABELS[level] in the active language, translated once per language: a map reads it for
+    each of its hundreds of places and areas."""
+    return _translated_label(level, get_language())
+
+
+@functools.lru_cache(maxsize=128)
+def _translated_label(level: str, language: str) -> str:
+    return str(LABELS[level])
 
 
 def area_jurisdictions() -> QuerySet:
@@ -46,11 +59,11 @@ class Area(NamedTuple):
 
     @property
     def stance_label(self) -> str:
-        return LABELS[self.stance]
+        return label_of(self.stance)
 
     @property
     def current_stance_label(self) -> str:
-        return LABELS[self.current_stance]
+        return label_of(self.current_stance)
 
     @property
     def changed_since(self) -> bool:
@@ -68,7 +81,7 @@ class StateSummary:
 
     @property
     def statewide_label(self) -> str:
-        return LABELS[self.statewide]
+        return label_of(self.statewide)
 
     @property
     def refuses(self) -> int:

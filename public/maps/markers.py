@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from cities.models import JurisdictionLevel, State
 from tracker.text import day_label
 
-from .areas import COUNTY_AREA, LABELS
+from .areas import COUNTY_AREA, label_of
 from .projection import HEIGHT, WIDTH, project
 from .stances import MAP_STANCE, stance_pair, with_latest_statement
 
@@ -42,7 +42,7 @@ class Marker:
 
     @property
     def current_stance_label(self) -> str:
-        return LABELS[self.current_stance]
+        return label_of(self.current_stance)
 
     @property
     def changed_since(self) -> bool:
@@ -51,7 +51,7 @@ class Marker:
 
     @property
     def stance_label(self) -> str:
-        return LABELS[self.stance]
+        return label_of(self.stance)
 
     @property
     def description(self) -> str:
@@ -76,7 +76,7 @@ class Unplaced:
 
     @property
     def stance_label(self) -> str:
-        return LABELS[self.stance]
+        return label_of(self.stance)
 
 
 class NotDrawn(NamedTuple):
