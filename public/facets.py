@@ -309,10 +309,6 @@ class FacetedFilterSet(django_filters.FilterSet):
             cache.delete(computing)
         return value
 
-    # Sorts that rank every match to find a page's rows (a search's best match): while editors
-    # publish, their order may be that of a moment before, as counts are (listing.page_rows).
-    ranked_sorts: frozenset[str] = frozenset()
-
     # The kinds of `cached` this filter set read from before the latest change.
     from_before: frozenset[str] = frozenset()
 

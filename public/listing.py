@@ -198,41 +198,29 @@ class FacetedListView(View):
 
     def paginate(self, filterset, rows, number: int) -> Page:
         """Page `number` of `rows`. While editors publish, the number of rows may be the one
-        counted a moment before, as the facets are (COUNTS_LAG_SECONDS); the rows never are:
-        the page is then never cut short by that number, and a page beyond it is looked for
-        again with an exact count before it is refused."""
+        counted a moment before, as the facets are (COUNTS_LAG_SECONDS), on a page that is full
+        either way; the last page, or one past it, is counted exactly, so that the number
+        shown never disagrees with the rows beside it and no page is cut short."""
         paginator = Paginator(rows, self.paginate_by)
         paginator.count = filterset.count(from_facets=True, may_lag=True)
-        from_before = "count" in filterset.from_before
-        if number > paginator.num_pages and from_before:
+        if "count" in filterset.from_before and number * self.paginate_by >= paginator.count:
             paginator = Paginator(rows, self.paginate_by)
             paginator.count = filterset.count(from_facets=True)
-            from_before = False
         if number > paginator.num_pages:
             raise Http404(f"There is no page {number}: these results have {paginator.num_pages}.")
-        page_obj = paginator.page(number)
-        if from_before:
-            start = (number - 1) * self.paginate_by
-            page_obj.object_list = rows[start : start + self.paginate_by]
-        return page_obj
+        return paginator.page(number)
 
     @staticmethod
     def page_rows(filterset, rows, page_obj) -> KnownRows:
         """The page's rows. Their ids in order and the digests of what each shows are kept per
         filters, sort and versions of the records: a repeat neither sorts every match again (a
         search ranks all its matches to find the best 50) nor loads the records whose rows are
-        stored (tracker/fragments.py); the others are read by primary key, in one query. While
-        editors publish, a ranked sort's order may be that of a moment before, as the counts
-        (`order_may_lag`), each row read now."""
-        name = f"rows:{filterset.sort_value()}:{page_obj.number}"
-        ranked = filterset.sort_value() in filterset.ranked_sorts
+        stored (tracker/fragments.py); the others are read by primary key, in one query."""
         return kept_rows(
-            filterset.cache_key(name),
+            filterset.cache_key(f"rows:{filterset.sort_value()}:{page_obj.number}"),
             lambda: list(page_obj.object_list),
             by_pk(rows),
             LIST_CACHE_SECONDS,
-            order_may_lag=filterset.cache_key(name, latest=True) if ranked else None,
-            request=filterset.request,
         )
 
     # -- downloads ------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .local_first import versioned_cache
-from .page_tags import COMPUTED_SECONDS, AtVersions, earlier, keep_as_latest
+from .page_tags import COMPUTED_SECONDS, AtVersions
 
 # Rows are keyed by the values they show, never invalidated: an old key is merely never asked
 # for again, and expires.
@@ -182,36 +182,19 @@ def by_pk(rows: models.QuerySet) -> Callable[[list], dict]:
 
 
 def kept_rows(
-    key: str | None,
-    first: Callable[[], list],
-    load: Callable[[list], dict],
-    seconds: int,
-    *,
-    order_may_lag: str | None = None,
-    request=None,
+    key: str | None, first: Callable[[], list], load: Callable[[list], dict], seconds: int
 ) -> KnownRows:
     """A page of rows whose ids and digests are kept under `key` (a key naming the versions of
     what the page shows): the first reader reads the records (`first()`) and keeps their ids
     and digests; the next ones get KnownRows that load a record only for a row not stored. No
-    key (a form in error): the records are read every time.
-
-    `order_may_lag` (a name for these rows whatever the versions): while editors publish, the
-    ids of a moment before may give the page's order, as counts do (page_tags.earlier), when
-    finding it means ranking every match (a search's best match). Each record is then read
-    now through `load`: a row shows what its record holds now, and a row no longer among the
-    matches (unpublished, edited away) is left out."""
+    key (a form in error): the records are read every time."""
     known = versioned_cache.get(key) if key else None
     if known is not None:
         pks, digests = known
         return KnownRows(pks, digests, load)
-    if order_may_lag and (pks := earlier(order_may_lag, request)) is not None:
-        found = load(pks)
-        return KnownRows.of([found[pk] for pk in pks if pk in found], load)
     rows = KnownRows.of(first(), load)
     if key:
         versioned_cache.set(key, (rows.pks, rows.digests), seconds)
-    if order_may_lag:
-        keep_as_latest(order_may_lag, rows.pks)
     return rows
 
 

@@ -323,10 +323,10 @@ PAGE_BODY_DIR = Path(os.environ.get("PAGE_BODY_DIR") or BASE_DIR / "var" / "page
 # most once in that time (tracker/cache.py); a publish is visible within it plus one render.
 PAGE_CACHE_STALE_SECONDS = float(os.environ.get("PAGE_CACHE_STALE_SECONDS", "1"))
 # While editors publish faster than this, counts (a list's total and facets, the map's census)
-# and a search's ranking are computed again at most once in this many seconds per filter
-# combination; rows (each as its record is now), the place pages and the map's colours are never
-# held back. A page that shows counts from before the latest change is kept already stale, so it
-# is drawn again (tracker/page_tags.py). 0: always recount.
+# are computed again at most once in this many seconds per filter combination; rows (a search's
+# too), the place pages and the map's colours are never held back. A page that shows counts from
+# before the latest change is kept already stale, so it is drawn again (tracker/page_tags.py).
+# 0: always recount.
 COUNTS_LAG_SECONDS = float(os.environ.get("COUNTS_LAG_SECONDS", "15"))
 
 # The public API (/api/v1/, docs/api.md): read-only JSON, paged by cursor, open to any origin for

@@ -177,8 +177,6 @@ class StatementFilter(FacetedFilterSet):
         fields = []
         form = StatementFilterForm
 
-    ranked_sorts = frozenset({"relevance"})
-
     def get_default_sort(self) -> str:
         return "relevance" if self.form.cleaned_data.get("q") else "newest"
 
