@@ -25,7 +25,14 @@ from django.utils.translation import get_language, gettext
 
 from tracker.fragments import release
 from tracker.local_first import versioned_cache
-from tracker.page_tags import LISTS, earlier, has_earlier, keep_as_latest, tags_signature
+from tracker.page_tags import (
+    LISTS,
+    earlier,
+    has_earlier,
+    keep_as_latest,
+    signature_of,
+    tag_versions,
+)
 
 Q_MAX_LENGTH = 200
 # Choices from a model (places, officials, events) beyond this many are left out of a facet,
@@ -162,6 +169,9 @@ class FacetedFilterSet(django_filters.FilterSet):
     # The tags of what the list shows (tracker/page_tags.py): its pages depend on them, and its
     # counts are kept per their versions.
     shows: frozenset[str] = LISTS
+    # The sorts whose first pages are kept and brought up to date from the records changed since
+    # (public/kept_order.py): those by what each row holds alone, slow to sort again.
+    kept_orders: frozenset[str] = frozenset()
 
     def read_choices_once(self, name: str, choices: ChoicesReadOnce) -> ChoicesReadOnce:
         """Give filter `name` this filter set's own `choices` (read at most once, for this
@@ -229,9 +239,13 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     # -- cached per filter combination ----------------------------------------------------------
     @cached_property
-    def lists_version(self) -> str:
+    def lists_versions(self) -> dict[str, int]:
         """The versions of what the list shows, read once, before anything is counted."""
-        return tags_signature(self.shows)
+        return tag_versions(self.shows)
+
+    @property
+    def lists_version(self) -> str:
+        return signature_of(self.lists_versions)
 
     def cache_key(self, kind: str, *, latest: bool = False) -> str | None:
         """A key for what these filters give (the page and the sort aside), at these versions

@@ -27,7 +27,7 @@ from tracker.cache import accepts_gzip
 from tracker.fragments import KnownRows, by_pk, kept_rows
 from tracker.page_tags import depends_on
 
-from . import downloads
+from . import downloads, kept_order
 from .facets import (
     FACET_MODEL_OPTIONS,
     LIST_CACHE_SECONDS,
@@ -215,11 +215,21 @@ class FacetedListView(View):
         """The page's rows. Their ids in order and the digests of what each shows are kept per
         filters, sort and versions of the records: a repeat neither sorts every match again (a
         search ranks all its matches to find the best 50) nor loads the records whose rows are
-        stored (tracker/fragments.py); the others are read by primary key, in one query."""
+        stored (tracker/fragments.py); the others are read by primary key, in one query. After
+        a change, a search's order is brought up to date from what changed (kept_order.py)."""
+        load = by_pk(rows)
+
+        def first() -> list:
+            ids = kept_order.page_ids(filterset, rows, page_obj.number, page_obj.paginator.per_page)
+            if ids is None:
+                return list(page_obj.object_list)
+            records = load(ids) if ids else {}
+            return [records[pk] for pk in ids if pk in records]
+
         return kept_rows(
             filterset.cache_key(f"rows:{filterset.sort_value()}:{page_obj.number}"),
-            lambda: list(page_obj.object_list),
-            by_pk(rows),
+            first,
+            load,
             LIST_CACHE_SECONDS,
         )
 

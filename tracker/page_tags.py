@@ -96,7 +96,10 @@ def get_with_versions(key: str | None, tags: Iterable[str]) -> tuple[Any, dict[s
 
 def tags_signature(tags: Iterable[str]) -> str:
     """The versions of `tags` as one string, for keys of what is computed from those records."""
-    versions = tag_versions(tags)
+    return signature_of(tag_versions(tags))
+
+
+def signature_of(versions: dict[str, int]) -> str:
     return ".".join(f"{versions[tag]}" for tag in sorted(versions))
 
 
@@ -191,16 +194,55 @@ def keep_as_latest(name: str, value: Any) -> None:
         cache.delete(_recount_key(name))
 
 
-def bump_tags(tags: Iterable[str]) -> None:
-    """Mark every page that depends on one of `tags`, and every page that names none, stale."""
+def bump_tags(tags: Iterable[str], *, record: tuple[str, Any] | None = None) -> None:
+    """Mark every page that depends on one of `tags`, and every page that names none, stale.
+    `record` (model label, primary key): the one record whose change this is, noted under each
+    new version (`records_changed`)."""
     # ANY first: a render that read ANY unchanged also read the other tags unchanged (see
     # tracker.cache.AnonymousPageCacheMiddleware._versions_to_store).
+    bumped = {}
     for tag in [ANY, *sorted(set(tags) - {ANY})]:
         try:
-            cache.incr(_tag_key(tag))
+            bumped[tag] = cache.incr(_tag_key(tag))
         except ValueError:
             cache.set(_tag_key(tag), int(time.time() * 1000), timeout=None)
+    if record is not None:
+        notes = {_change_key(tag, version): record for tag, version in bumped.items()}
+        cache.set_many(notes, CHANGES_KEPT_SECONDS)
     cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+
+
+# -- which records a run of versions changed ---------------------------------------------------
+# A bump caused by one record's save or delete names that record under each tag's new version,
+# for an hour, so that what is ordered by what each record holds alone (a search's best matches:
+# public/kept_order.py) can be brought up to date from the records changed since, rather than
+# sorted again. A bump that names no record (a relation changed, a bulk change, a restore), or a
+# run of versions longer than MAX_CHANGES_READ, leaves a gap: the caller sorts again.
+CHANGES_KEPT_SECONDS = COMPUTED_SECONDS
+MAX_CHANGES_READ = 100
+
+
+def _change_key(tag: str, version: int) -> str:
+    return f"changed:{tag}:{version}"
+
+
+def records_changed(since: dict[str, int], now: dict[str, int]) -> dict[str, set[Any]] | None:
+    """{model label: primary keys} of the records whose changes took the tags of `since` to the
+    versions `now` holds (one cache round trip), or None when some of those changes named no
+    single record, or are no longer noted."""
+    keys = []
+    for tag, version in since.items():
+        newer = now.get(tag)
+        if newer is None or not 0 <= newer - version <= MAX_CHANGES_READ:
+            return None
+        keys += [_change_key(tag, v) for v in range(version + 1, newer + 1)]
+    noted = cache.get_many(keys) if keys else {}
+    if len(noted) < len(keys):
+        return None
+    changed: dict[str, set[Any]] = {}
+    for label, pk in noted.values():
+        changed.setdefault(label, set()).add(pk)
+    return changed
 
 
 def bump_generation() -> None:
@@ -275,9 +317,13 @@ def _record_changed(sender, instance=None, **kwargs):
         instance.remember_loaded()
     if not public:
         return
-    bump_tags(tags)
+    # A relation's change is not noted as the record's own: what it touches is not one row.
+    record = None
+    if kwargs.get("signal") in (post_save, post_delete):
+        record = (instance._meta.label_lower, instance.pk)
+    bump_tags(tags, record=record)
     # Bump again after commit so a page rendered while the transaction was open is not kept.
-    transaction.on_commit(lambda: bump_tags(tags))
+    transaction.on_commit(lambda: bump_tags(tags, record=record))
 
 
 def connect_signals() -> None:

@@ -171,6 +171,9 @@ class StatementFilter(FacetedFilterSet):
         "oldest": ("said_on", "id"),
         "relevance": ("-rank", "-said_on", "-id"),
     }
+    # A rank is the statement's own (PostgreSQL), and ranking every match is what a search's
+    # first page costs; newest and oldest read an index.
+    kept_orders = frozenset({"relevance"})
 
     class Meta:
         model = Statement

@@ -1,0 +1,195 @@
+"""While editors publish, a search's first pages are not ranked again from every match on each
+change: the order kept is brought up to date from the statements changed since (PostgreSQL,
+where a statement's rank is its own). What a reader sees is what ranking every match gives, after
+any run of publishes, edits and unpublishes; any other kind of change ranks them all again."""
+
+import datetime
+import random
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from public import kept_order
+from statements import services
+from statements.models import Statement
+from tests import factories
+from tracker.page_tags import LISTS, STANCES, STATEMENTS, records_changed, tag_versions
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("statements:list") + "?q=police"
+
+
+def shown(client, page: int = 1) -> list[int]:
+    response = client.get(SEARCH + f"&page={page}")
+    assert response.status_code == 200
+    return [statement.pk for statement in response.context["object_list"]]
+
+
+def ranked(page: int = 1) -> list[int]:
+    """What ranking every match now gives for the page."""
+    matches = Statement.objects.published().search("police").values_list("pk", flat=True)
+    return list(matches[(page - 1) * 50 : page * 50])
+
+
+def police_quote(rng: random.Random) -> str:
+    # The more often the word, the higher the rank: many ties on rank, broken by day and id.
+    return " ".join(["police"] * rng.randint(1, 4) + ["will", "not", "help"] * rng.randint(0, 3))
+
+
+@pytest.fixture
+def sixty_matches(jurisdiction_factory, official_factory):
+    rng = random.Random(3)
+    place, speaker = jurisdiction_factory(), official_factory()
+    return [
+        factories.StatementFactory(
+            jurisdiction=place,
+            official=speaker,
+            quote=police_quote(rng),
+            said_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 5)),
+        )
+        for _ in range(60)
+    ]
+
+
+@pytest.fixture
+def sorting_again():
+    with mock.patch.object(
+        kept_order, "sorted_again", wraps=kept_order.sorted_again
+    ) as sorted_again:
+        yield sorted_again
+
+
+# -- which records each version changed (both databases) ------------------------------------------
+def test_a_statements_publish_and_edit_are_noted_under_the_versions_they_make(
+    statement_factory,
+):
+    before = tag_versions([STATEMENTS])
+    statement = statement_factory()
+    statement.quote = "Edited words."
+    statement.save()
+
+    changed = records_changed(before, tag_versions([STATEMENTS]))
+
+    assert changed == {"statements.statement": {statement.pk}}
+
+
+def test_a_change_of_a_relation_names_no_single_record_so_nothing_is_brought_up_to_date(
+    statement_factory, source_factory
+):
+    statement = statement_factory()
+    before = tag_versions(LISTS)
+
+    statement.sources.add(source_factory())
+
+    assert records_changed(before, tag_versions(LISTS)) is None
+
+
+def test_a_run_of_versions_too_long_to_read_is_not_brought_up_to_date():
+    now = tag_versions([STATEMENTS])
+
+    assert records_changed({STATEMENTS: now[STATEMENTS] - 1000}, now) is None
+
+
+def test_a_stance_is_noted_as_a_stance(stance_factory):
+    before = tag_versions([STANCES])
+    stance = stance_factory()
+    services.stance_publish(stance=stance)
+
+    changed = records_changed(before, tag_versions([STANCES]))
+
+    assert set(changed) == {"statements.stance"}
+
+
+# -- the search's order (PostgreSQL) ----------------------------------------------------------------
+@pytest.mark.postgres
+@pytest.mark.usefixtures("page_cache_off")
+def test_any_run_of_publishes_edits_and_unpublishes_shows_what_ranking_every_match_gives(
+    client, sixty_matches, sorting_again
+):
+    rng = random.Random(11)
+    place, speaker = sixty_matches[0].jurisdiction, sixty_matches[0].official
+    assert shown(client, 1) == ranked(1) and shown(client, 2) == ranked(2)
+    assert sorting_again.call_count == 1  # page 2 reads the same kept order
+
+    for step in range(25):
+        published = list(Statement.objects.published().filter(jurisdiction=place))
+        action = step % 5
+        if action in (0, 1):
+            factories.StatementFactory(
+                jurisdiction=place,
+                official=speaker,
+                quote=police_quote(rng),
+                said_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 5)),
+            )
+        elif action == 2:
+            statement = rng.choice(published)
+            statement.quote = police_quote(rng)
+            statement.save()
+        elif action == 3:
+            statement = rng.choice(published)
+            statement.quote = "Nothing about the word now."  # no longer a match
+            statement.save()
+        else:
+            services.statements_unpublish(statements=[rng.choice(published)])
+
+        assert shown(client, 1) == ranked(1), f"page 1 after step {step}"
+        assert shown(client, 2) == ranked(2), f"page 2 after step {step}"
+
+    assert sorting_again.call_count == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("page_cache_off")
+def test_a_brought_up_to_date_page_ranks_only_the_changed_statements(
+    client, sixty_matches, sorting_again
+):
+    shown(client)
+    statement = sixty_matches[-1]
+    statement.quote = "police police police police police police"
+    statement.save()
+
+    page = shown(client)
+
+    assert page[0] == statement.pk
+    assert sorting_again.call_count == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("page_cache_off")
+def test_any_other_change_ranks_every_match_again(
+    client, sixty_matches, stance_factory, sorting_again
+):
+    shown(client)
+    stance = stance_factory(jurisdiction=sixty_matches[0].jurisdiction)
+    services.stance_publish(stance=stance)
+
+    assert shown(client) == ranked()
+    assert sorting_again.call_count == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("page_cache_off")
+def test_a_page_past_those_kept_is_ranked_as_before(client, sixty_matches, sorting_again):
+    with mock.patch.object(kept_order, "KEPT_ROWS", 50):
+        assert shown(client, 2) == ranked(2)
+
+    assert sorting_again.call_count == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("page_cache_off")
+def test_when_fewer_rows_are_kept_than_match_a_change_near_the_end_sorts_again(
+    client, sixty_matches, sorting_again
+):
+    with mock.patch.object(kept_order, "KEPT_ROWS", 55):
+        shown(client, 1)
+        # Every kept row but a few drops out of the search: the kept order no longer covers
+        # the page, and what was never kept may now belong on it.
+        for statement in Statement.objects.published().search("police")[5:55]:
+            services.statements_unpublish(statements=[statement])
+
+        assert shown(client, 1) == ranked(1)
+
+    assert sorting_again.call_count == 2
