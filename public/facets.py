@@ -240,7 +240,8 @@ class FacetedFilterSet(django_filters.FilterSet):
     # -- cached per filter combination ----------------------------------------------------------
     @cached_property
     def lists_versions(self) -> dict[str, int]:
-        """The versions of what the list shows, read once, before anything is counted."""
+        """The versions of what the list shows, read once, before the list's first query
+        (FacetedListView.get)."""
         return tag_versions(self.shows)
 
     @property

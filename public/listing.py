@@ -152,6 +152,10 @@ class FacetedListView(View):
     def get(self, request, *args, **kwargs):
         depends_on(request, *self.filterset_class.shows)
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        # Before any query: a request reads from the replica only if it holds every change
+        # before its first query (tracker/db_router.py), so what is kept at these versions
+        # (counts, rows, a search's order) is never older than they say.
+        filterset.lists_versions  # noqa: B018
         controls = ListControlsForm(request.GET)
         valid = filterset.is_valid() & controls.is_valid()
         fmt = controls.cleaned_data.get("format") if controls.is_valid() else ""

@@ -8,6 +8,8 @@ import random
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from public import kept_order
@@ -15,6 +17,7 @@ from statements import services
 from statements.models import Statement
 from tests import factories
 from tracker.page_tags import LISTS, STANCES, STATEMENTS, records_changed, tag_versions
+from tracker.page_tags import tag_versions as real_tag_versions
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +103,28 @@ def test_a_stance_is_noted_as_a_stance(stance_factory):
     changed = records_changed(before, tag_versions([STANCES]))
 
     assert set(changed) == {"statements.stance"}
+
+
+def test_a_list_reads_its_versions_before_its_first_query(client, statement_factory):
+    # A request reads from the replica only if it holds every change made before the request's
+    # first query (tracker/db_router.py): versions read later could name a change it lacks.
+    said = statement_factory(quote="The police will not help.")
+    # Filters whose form checks their values against the records before the list is read.
+    filters = {"city": said.jurisdiction.slug, "official": said.official.slug}
+    queries_before = []
+
+    def versions_read(tags):
+        queries_before.append(len(queries.captured_queries))
+        return real_tag_versions(tags)
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        mock.patch("public.facets.tag_versions", side_effect=versions_read),
+    ):
+        response = client.get(SEARCH, filters)
+
+    assert response.status_code == 200
+    assert queries_before == [0]
 
 
 # -- the search's order (PostgreSQL) ----------------------------------------------------------------
