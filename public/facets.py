@@ -256,9 +256,9 @@ class FacetedFilterSet(django_filters.FilterSet):
             return None
 
         items = sorted(
-            (name, sorted(self.data.getlist(name)) if hasattr(self.data, "getlist") else [])
+            (name, self._value_sent(name))
             for name, flt in self.filters.items()
-            if not isinstance(flt, SortFilter) and name in self.data
+            if not isinstance(flt, SortFilter)
         )
         digest = hashlib.sha256(repr(items).encode()).hexdigest()[:32]
         kind_of = f"{type(self).__module__}.{type(self).__qualname__}"
@@ -267,6 +267,16 @@ class FacetedFilterSet(django_filters.FilterSet):
         if latest:
             return f"list:{kind}:{release()}:{language}:{kind_of}:{digest}"
         return f"list:{kind}:{self.lists_version}:{language}:{kind_of}:{digest}"
+
+    def _value_sent(self, name: str):
+        """Filter `name`'s value as its form reads it from the request: the last of repeated
+        values for a single choice (`?q=a&q=b` searches "b"), every value, in any order, for a
+        multiple one."""
+        field = self.form.fields[name]
+        value = field.widget.value_from_datadict(self.data, self.form.files, name)
+        if getattr(field.widget, "allow_multiple_selected", False) and value:
+            return sorted(value)
+        return value
 
     def filters_fragment(self, path: str, *, errors=None) -> dict:
         """What includes/filter_disclosure.html keeps these filters under: the filters (as

@@ -11,13 +11,14 @@ else, the new order is the kept one without them, merged with those of them that
 The order kept is the first KEPT_ROWS rows' sort values, at the versions of what the list shows.
 It is sorted again when anything else changed (a stance, a place, a role, a source), when a
 change named no single record or is no longer noted (tracker/page_tags.records_changed), on a
-new day (what is in force changes at midnight), and for a page past what is kept. SQLite's
-bm25 weighs each word by how many statements hold it, so a change moves every rank: there a
-search is sorted again on each change, as before.
+new day (what is in force changes at midnight), a minute after it was last sorted, and for a
+page past what is kept. SQLite's bm25 weighs each word by how many statements hold it, so a
+change moves every rank: there a search is sorted again on each change, as before.
 """
 
 import datetime
 import functools
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,10 @@ from .facets import LIST_CACHE_SECONDS
 
 # Ten pages of fifty: readers of a search rarely go further; past them, a page is sorted anew.
 KEPT_ROWS = 500
+# How long an order is brought up to date before it is sorted anew, whatever changed: a change
+# whose note was lost (the cache failed as it was bumped) is then out of the order within that
+# time, and a sort a minute is nothing beside one a change.
+SORTED_AGAIN_AFTER_SECONDS = 60
 
 
 @functools.total_ordering
@@ -52,12 +57,14 @@ class _Descending:
 @dataclass(frozen=True)
 class KeptOrder:
     """The first rows of a list in order, as their sort values (the primary key last), at
-    `versions` of what the list shows, on `day`; `complete` when they are all its rows."""
+    `versions` of what the list shows, on `day`; `complete` when they are all its rows;
+    `sorted_at`: when they were last sorted from every match."""
 
     versions: dict[str, int]
     day: datetime.date
     rows: list[tuple]
     complete: bool
+    sorted_at: float
 
     def covers(self, end: int) -> bool:
         return self.complete or len(self.rows) >= end
@@ -111,17 +118,22 @@ def page_ids(filterset, rows, number: int, per_page: int) -> list | None:
 
 def sorted_again(rows, ordering: Ordering, versions: dict[str, int]) -> KeptOrder:
     first = list(ordering.values(rows)[: KEPT_ROWS + 1])
-    return KeptOrder(versions, timezone.localdate(), first[:KEPT_ROWS], len(first) <= KEPT_ROWS)
+    return KeptOrder(
+        versions, timezone.localdate(), first[:KEPT_ROWS], len(first) <= KEPT_ROWS, time.time()
+    )
 
 
 def brought_up_to_date(
     kept: KeptOrder, rows, ordering: Ordering, versions: dict[str, int], model
 ) -> KeptOrder | None:
     """`kept` at `versions`, if only records of `model` changed since: without them, merged
-    with those of them among `rows` now (one query). None when it must be sorted again."""
+    with those of them among `rows` now (one query). As it is if no older than `versions` (a
+    request that read them just before a change). None when it must be sorted again."""
     if kept.day != timezone.localdate():
         return None
-    if kept.versions == versions:
+    if time.time() - kept.sorted_at >= SORTED_AGAIN_AFTER_SECONDS:
+        return None
+    if all(kept.versions.get(tag, -1) >= version for tag, version in versions.items()):
         return kept
     changed = records_changed(kept.versions, versions)
     if changed is None or set(changed) - {model._meta.label_lower}:
@@ -136,6 +148,5 @@ def brought_up_to_date(
         if not unchanged:
             return None
         merged = merged[: merged.index(unchanged[-1]) + 1]
-    return KeptOrder(
-        versions, kept.day, merged[:KEPT_ROWS], kept.complete and len(merged) <= KEPT_ROWS
-    )
+    complete = kept.complete and len(merged) <= KEPT_ROWS
+    return KeptOrder(versions, kept.day, merged[:KEPT_ROWS], complete, kept.sorted_at)

@@ -5,6 +5,7 @@ any run of publishes, edits and unpublishes; any other kind of change ranks them
 
 import datetime
 import random
+import time
 from unittest import mock
 
 import pytest
@@ -218,3 +219,69 @@ def test_when_fewer_rows_are_kept_than_match_a_change_near_the_end_sorts_again(
         assert shown(client, 1) == ranked(1)
 
     assert sorting_again.call_count == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("page_cache_off")
+def test_an_order_is_sorted_from_every_match_again_a_minute_after_it_last_was(
+    client, sixty_matches, sorting_again
+):
+    shown(client)
+    statement = sixty_matches[0]
+    statement.quote = "police police police police police police"
+    statement.save()
+    now = time.time()
+
+    with mock.patch("time.time", return_value=now + kept_order.SORTED_AGAIN_AFTER_SECONDS):
+        assert shown(client) == ranked()
+
+    assert sorting_again.call_count == 2
+
+
+@pytest.mark.postgres
+def test_an_order_kept_at_newer_versions_serves_a_request_that_read_older_ones(sixty_matches):
+    rows = Statement.objects.published().search("police").order_by("-rank", "-said_on", "-id")
+    ordering = kept_order.Ordering(("-rank", "-said_on", "-id"))
+    versions = tag_versions(LISTS)
+    newer = kept_order.sorted_again(rows, ordering, {t: v + 1 for t, v in versions.items()})
+
+    order = kept_order.brought_up_to_date(newer, rows, ordering, versions, Statement)
+
+    assert order is newer
+
+
+# -- the filters as the form reads them ------------------------------------------------------------
+@pytest.mark.usefixtures("page_cache_off")
+def test_a_repeated_search_word_searches_the_last_as_the_form_does_in_either_order(
+    client, statement_factory
+):
+    statement_factory(quote="The police will not help.")
+    statement_factory(quote="These raids are cruel.")
+    url = reverse("statements:list")
+
+    police_last = client.get(url + "?q=raids&q=police")
+    raids_last = client.get(url + "?q=police&q=raids")
+
+    assert [s.quote for s in police_last.context["object_list"]] == ["The police will not help."]
+    assert [s.quote for s in raids_last.context["object_list"]] == ["These raids are cruel."]
+
+
+@pytest.mark.usefixtures("page_cache_off")
+def test_stances_chosen_in_any_order_are_one_list_and_a_repeated_state_is_the_last(
+    client, statement_factory, jurisdiction_factory
+):
+    for state in ("CA", "TX"):
+        statement_factory(jurisdiction=jurisdiction_factory(state=state))
+    url = reverse("statements:list")
+
+    def keyed(query):
+        response = client.get(url + query)
+        return response.context["filterset"].cache_key("rows"), response.context["object_list"]
+
+    stances, _ = keyed("?stance=refuses&stance=limited")
+    assert keyed("?stance=limited&stance=refuses")[0] == stances
+    texas_key, texas = keyed("?state=CA&state=TX")
+    california_key, california = keyed("?state=TX&state=CA")
+    assert texas_key != california_key
+    assert [s.jurisdiction.state for s in texas] == ["TX"]
+    assert [s.jurisdiction.state for s in california] == ["CA"]
