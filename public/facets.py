@@ -244,6 +244,11 @@ class FacetedFilterSet(django_filters.FilterSet):
         (FacetedListView.get)."""
         return tag_versions(self.shows)
 
+    def read_versions(self) -> dict[str, int]:
+        """Read the versions now (they are kept for the request): before the list's first
+        query, so what is kept at them is never older than they say."""
+        return self.lists_versions
+
     @property
     def lists_version(self) -> str:
         return signature_of(self.lists_versions)
@@ -254,19 +259,23 @@ class FacetedFilterSet(django_filters.FilterSet):
         (those pages are not cached)."""
         if not self.form.is_valid():
             return None
-
-        items = sorted(
-            (name, self._value_sent(name))
-            for name, flt in self.filters.items()
-            if not isinstance(flt, SortFilter)
-        )
-        digest = hashlib.sha256(repr(items).encode()).hexdigest()[:32]
+        digest = self._filters_digest
         kind_of = f"{type(self).__module__}.{type(self).__qualname__}"
         # Facets hold their labels as read in the page's language (English or Spanish).
         language = get_language()
         if latest:
             return f"list:{kind}:{release()}:{language}:{kind_of}:{digest}"
         return f"list:{kind}:{self.lists_version}:{language}:{kind_of}:{digest}"
+
+    @cached_property
+    def _filters_digest(self) -> str:
+        """The filters as sent (the sort aside), digested once per request."""
+        items = sorted(
+            (name, self._value_sent(name))
+            for name, flt in self.filters.items()
+            if not isinstance(flt, SortFilter)
+        )
+        return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
 
     def _value_sent(self, name: str):
         """Filter `name`'s value as its form reads it from the request: the last of repeated

@@ -37,6 +37,12 @@ def ranked(page: int = 1) -> list[int]:
     return list(matches[(page - 1) * 50 : page * 50])
 
 
+def make_best_match(statement: Statement) -> Statement:
+    statement.quote = "police police police police police police"
+    statement.save()
+    return statement
+
+
 def police_quote(rng: random.Random) -> str:
     # The more often the word, the higher the rank: many ties on rank, broken by day and id.
     return " ".join(["police"] * rng.randint(1, 4) + ["will", "not", "help"] * rng.randint(0, 3))
@@ -172,9 +178,7 @@ def test_a_brought_up_to_date_page_ranks_only_the_changed_statements(
     client, sixty_matches, sorting_again
 ):
     shown(client)
-    statement = sixty_matches[-1]
-    statement.quote = "police police police police police police"
-    statement.save()
+    statement = make_best_match(sixty_matches[-1])
 
     page = shown(client)
 
@@ -227,9 +231,7 @@ def test_an_order_is_sorted_from_every_match_again_a_minute_after_it_last_was(
     client, sixty_matches, sorting_again
 ):
     shown(client)
-    statement = sixty_matches[0]
-    statement.quote = "police police police police police police"
-    statement.save()
+    make_best_match(sixty_matches[0])
     now = time.time()
 
     with mock.patch("time.time", return_value=now + kept_order.SORTED_AGAIN_AFTER_SECONDS):
