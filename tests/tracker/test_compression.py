@@ -1,5 +1,6 @@
-"""A large page (the map) is compressed at a faster level than Django's, a small one as Django
-does; either way the reader gets the same page back, with the headers a cache needs."""
+"""Pages are compressed at faster levels than Django's (a large one, the map, a little slower than
+the rest, for its bytes); either way the reader gets the same page back, with the headers a
+cache needs. A body too short to gain is sent as it is."""
 
 import gzip
 
@@ -7,7 +8,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from tracker.compression import LARGE_PAGE_BYTES, LARGE_PAGE_LEVEL, GZipMiddleware
+from tracker.compression import LARGE_PAGE_BYTES, LARGE_PAGE_LEVEL, PAGE_LEVEL, GZipMiddleware
 
 # Text that compresses differently at levels 4 and 6, as HTML does.
 LARGE = b"".join(
@@ -40,11 +41,23 @@ def test_a_large_page_is_compressed_at_the_faster_level():
     assert response["Vary"] == "Accept-Encoding"
 
 
-def test_a_small_page_is_compressed_as_django_does():
+def test_a_smaller_page_is_compressed_at_the_fastest_level_but_one():
     response = respond(SMALL)
 
     assert response["Content-Encoding"] == "gzip"
-    assert response.content == gzip.compress(SMALL, compresslevel=6, mtime=0)
+    assert response.content == gzip.compress(SMALL, compresslevel=PAGE_LEVEL, mtime=0)
+    assert response["Content-Length"] == str(len(response.content))
+
+
+def test_a_body_too_short_to_gain_is_sent_as_it_is():
+    response = respond(b"<p>Short.</p>")
+
+    assert response.content == b"<p>Short.</p>"
+    assert not response.has_header("Content-Encoding")
+
+
+def test_a_strong_etag_of_a_smaller_page_becomes_weak():
+    assert respond(SMALL, etag='"abc"')["ETag"] == 'W/"abc"'
 
 
 @pytest.mark.parametrize("body", [LARGE, SMALL], ids=["large", "small"])
