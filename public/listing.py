@@ -73,6 +73,25 @@ CACHED_DOWNLOAD_ROWS = 10_000
 MAX_PAGE = 200
 
 
+class SortedRowsPaginator(Paginator):
+    """A Paginator of rows built only when read (a SimpleLazyObject): building a list's query,
+    its annotations above all, cost a third of a place list's time, and a page whose rows are
+    kept (tracker/fragments.py) never reads it. The rows are always sorted (every sort ends
+    with the primary key), so the check that they are is skipped, as it would build them."""
+
+    def _check_object_list_is_ordered(self):
+        pass
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        return self._get_page(SimpleLazyObject(lambda: rows[bottom:top]), number, self)
+
+
 class ListControlsForm(forms.Form):
     """What the list accepts beside the filters: the page and the download format."""
 
@@ -167,10 +186,12 @@ class FacetedListView(View):
                     content_type="text/plain; charset=utf-8",
                 )
             return self.render(filterset, controls, status=400)
-        rows = filterset.sort(self.annotate(filterset.qs))
+        def rows():
+            return filterset.sort(self.annotate(filterset.qs))
+
         if fmt in ("csv", "json"):
-            return self.download(fmt, filterset, rows)
-        return self.render(filterset, controls, rows=rows)
+            return self.download(fmt, filterset, rows())
+        return self.render(filterset, controls, rows=SimpleLazyObject(rows))
 
     def render(self, filterset, controls, *, rows=None, status=200):
         context = {
@@ -183,10 +204,10 @@ class FacetedListView(View):
             "view": self,
         }
         if rows is not None:
-            rows = self.page_queryset(rows)
-            page_obj = self.paginate(filterset, rows, controls.cleaned_data.get("page") or 1)
+            shown = SimpleLazyObject(lambda: self.page_queryset(rows))
+            page_obj = self.paginate(filterset, shown, controls.cleaned_data.get("page") or 1)
             paginator = page_obj.paginator
-            page_obj.object_list = self.page_rows(filterset, rows, page_obj)
+            page_obj.object_list = self.page_rows(filterset, shown, page_obj)
             context |= {
                 "paginator": paginator,
                 "page_obj": page_obj,
@@ -205,10 +226,10 @@ class FacetedListView(View):
         counted a moment before, as the facets are (COUNTS_LAG_SECONDS), on a page that is full
         either way; the last page, or one past it, is counted exactly, so that the number
         shown never disagrees with the rows beside it and no page is cut short."""
-        paginator = Paginator(rows, self.paginate_by)
+        paginator = SortedRowsPaginator(rows, self.paginate_by)
         paginator.count = filterset.count(from_facets=True, may_lag=True)
         if "count" in filterset.from_before and number * self.paginate_by >= paginator.count:
-            paginator = Paginator(rows, self.paginate_by)
+            paginator = SortedRowsPaginator(rows, self.paginate_by)
             paginator.count = filterset.count(from_facets=True)
         if number > paginator.num_pages:
             raise Http404(f"There is no page {number}: these results have {paginator.num_pages}.")

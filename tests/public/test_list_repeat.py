@@ -228,3 +228,21 @@ def test_every_request_builds_its_form_from_one_class_with_its_own_choices(db, r
     assert after.form.fields["office"] is not before.form.fields["office"]
     offices = [value for value, _ in after.form.fields["office"].choices if value]  # "" is any
     assert offices == ["mayor", "sheriff"]
+
+
+@pytest.mark.parametrize("url", [STATEMENTS + "?state=WA", PLACES + "?state=WA&page=1"])
+def test_a_second_reader_of_a_list_does_not_build_its_query(
+    client, drawn, three_said, monkeypatch, url
+):
+    """Nor its filters' and annotations' query, which only reading the rows would need."""
+    first = get(client, drawn, url)
+    built = []
+    qs = FacetedFilterSet.qs
+    monkeypatch.setattr(
+        FacetedFilterSet, "qs", property(lambda self: built.append(self) or qs.fget(self))
+    )
+
+    again = get(client, drawn, url)
+
+    assert built == []
+    assert again == first
