@@ -145,14 +145,18 @@ class ChoicesReadOnce(BaseChoiceIterator):
 
 class CopiedLightly(dict):
     """The filters of a filter set class, or the fields of its form, which every request copies
-    (deepcopy) before it changes them: copied with their lists of choices shared. No request
-    changes such a list in place (one that needs other choices gives its copy a new list), and
-    copying them, the 57 states and territories above all, was half the copy's time."""
+    (deepcopy) before it changes them: copied with their lists of choices shared, and their
+    querysets cloned rather than copied whole. No request changes such a list in place (one that
+    needs other choices gives its copy a new list), and a clone is what a form field makes of a
+    queryset anyway; copying them was half the copy's time, a tenth of a cached list's."""
 
     def __deepcopy__(self, memo):
         for item in self.values():
             for choices in _choice_lists(item):
                 memo[id(choices)] = choices
+            queryset = getattr(item, "extra", {}).get("queryset")
+            if isinstance(queryset, models.QuerySet):
+                memo[id(queryset)] = queryset.all()
         return {name: copy.deepcopy(item, memo) for name, item in self.items()}
 
 
