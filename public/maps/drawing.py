@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from .areas import LABELS, AreaData, area_data
-from .markers import MapData, Remember, map_data
+from .markers import MapData, Remember, compute_now, map_data
 from .outlines import Detail, state_boxes
 from .projection import HEIGHT, WIDTH
 from .svg import (
@@ -180,13 +180,14 @@ def draw(
     `map_stance`. Without a `limit` every place is drawn; with one, the most populous few.
     Zoomed into `selected_states` when given; `marker_size` in canvas pixels at the national
     view. Two queries, three with a limit. `remember(name, compute, may_lag=...)`, when given,
-    may give the markers or the census computed before instead of computing them (the pages'
-    caches: markers.map_data).
+    may give the markers, the areas or the census computed before instead of computing them
+    (the pages' caches: markers.map_data).
     """
     selected = sorted(selected_states)
+    remember = remember or compute_now
     return Drawing(
         places=map_data(places, sort=sort, limit=limit, remember=remember),
-        areas=area_data(areas),
+        areas=remember("areas", lambda: area_data(areas)),
         view_box=view_box_for(selected),
         detail=detail,
         prefix=prefix,

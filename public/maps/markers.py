@@ -146,7 +146,8 @@ def _position(longitude: float, latitude: float) -> tuple[float, float] | None:
     return round(x, 1), round(y, 1)
 
 
-def _compute(kind: str, compute: Callable[[], Any], *, may_lag: bool = False) -> Any:
+def compute_now(kind: str, compute: Callable[[], Any], *, may_lag: bool = False) -> Any:
+    """A `Remember` that remembers nothing: computes every time."""
     return compute()
 
 
@@ -165,7 +166,7 @@ def map_data(
     caches): the markers at the records' versions, the count of every place (the census) from
     a moment before while editors publish (COUNTS_LAG_SECONDS), never their colours.
     """
-    remember = remember or _compute
+    remember = remember or compute_now
     places = marker_places(queryset)
     census = None
     if limit is not None:

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from cities.models import Jurisdiction
 
 from .helpers import legend_counts, markers
-from .test_map_page import MAP, place, places, stance  # noqa: F401
+from .test_map_page import JAN_2017, MAP, place, places, said, stance  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,37 @@ def test_a_filtered_map_is_kept_apart_from_the_national_one(client, places):  # 
     queries_and_page(client, MAP)
     _, page = queries_and_page(client, MAP + "?state=CO")
     assert set(markers(page)) == {"denver-co"}
+
+
+FIGURE, BELOW = "maps/_figure.html", "maps/_below.html"
+
+
+def parts_drawn(client, drawn, url=MAP) -> set[str]:
+    del drawn[:]
+    response = client.get(url)
+    assert response.status_code == 200
+    return {FIGURE, BELOW} & set(drawn)
+
+
+def test_a_change_the_map_does_not_show_leaves_it_as_drawn(client, places, drawn):  # noqa: F811
+    assert parts_drawn(client, drawn) == {FIGURE, BELOW}
+    before = client.get(MAP).content
+
+    # Springfield's latest statement stays the one of June 2019: no marker changes.
+    said(places["springfield-il"], on=JAN_2017)
+
+    assert parts_drawn(client, drawn) == set()
+    assert client.get(MAP).content == before
+
+
+def test_a_change_the_map_shows_draws_it_again(client, places, drawn):  # noqa: F811
+    parts_drawn(client, drawn)
+
+    stance(places["springfield-il"], "refuses", datetime.date(2024, 3, 1))
+
+    assert parts_drawn(client, drawn) == {FIGURE, BELOW}
+    assert parts_drawn(client, drawn, "/es" + MAP) == {FIGURE, BELOW}  # in each language
+    assert parts_drawn(client, drawn, MAP + "?as_of=2020-01-01") == {FIGURE, BELOW}
 
 
 HOME = "/"
