@@ -186,6 +186,7 @@ class FacetedListView(View):
                     content_type="text/plain; charset=utf-8",
                 )
             return self.render(filterset, controls, status=400)
+
         def rows():
             return filterset.sort(self.annotate(filterset.qs))
 
