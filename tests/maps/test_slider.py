@@ -4,11 +4,14 @@ only the parts of the page a day changes (/map/fragment/)."""
 import datetime
 import json
 import re
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 
 from federal.models import Designation
+from public.maps.stances import stance_change_dates
+from statements.models import Statement
 from tests.factories import AgencyFactory, SourceFactory
 
 from .helpers import FORM_QUERIES, NATIONAL_MAP_QUERIES, markers
@@ -89,3 +92,23 @@ def test_an_agreement_start_is_a_stop(client, places):  # noqa: F811
         status="listed",
     )
     assert "2020-02-03" in stops_of(client.get(MAP))
+
+
+def test_the_nations_stops_are_read_once_while_statements_are_published(
+    client,
+    places,  # noqa: F811
+    settings,
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    with mock.patch(
+        "public.maps.views.stance_change_dates", wraps=stance_change_dates
+    ) as reading_stops:
+        client.get(MAP)
+        speaker = Statement.objects.filter(jurisdiction=places["denver-co"]).get().official
+        said(places["denver-co"], on=datetime.date(2025, 2, 3), official=speaker)
+        assert stops_of(client.get(MAP)) == ["2017-01-01", "2019-06-21", ""]
+        assert reading_stops.call_count == 1
+
+        stance(places["denver-co"], "refuses", datetime.date(2025, 2, 3))
+        assert stops_of(client.get(MAP)) == ["2017-01-01", "2019-06-21", "2025-02-03", ""]
+        assert reading_stops.call_count == 2
