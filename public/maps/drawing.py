@@ -7,11 +7,16 @@ and _legend.html render the `Drawing` it returns.
 from __future__ import annotations
 
 import functools
+import hashlib
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from tracker.fragments import release
 
 from .areas import LABELS, AreaData, area_data
 from .markers import MapData, Remember, compute_now, map_data
@@ -126,6 +131,24 @@ class Drawing:
             )
             for level in LEVELS
         ]
+
+    def digest(self, *also) -> str:
+        """A key for what this drawing shows, and `also` (what a template draws beside it), in
+        the reader's language and this release: the key its drawn parts are kept under
+        (maps/_drawn.html), so that a change the map does not show leaves them drawn."""
+        shown = (
+            self.places,
+            self.areas,
+            self.view_box,
+            self.detail,
+            self.prefix,
+            self.map_id,
+            self.selected_states,
+            self.marker_size,
+            *also,
+        )
+        digest = hashlib.sha256(pickle.dumps(shown, protocol=pickle.HIGHEST_PROTOCOL))
+        return f"{release()}:{get_language()}:{digest.hexdigest()[:40]}"
 
     @property
     def link_count(self) -> int:

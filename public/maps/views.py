@@ -1,19 +1,16 @@
 import datetime
 import functools
-import hashlib
-import pickle
 
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from cities.models import Jurisdiction
 from public.facets import LIST_CACHE_SECONDS
 from public.filter_errors import filter_errors
-from tracker.fragments import release
 from tracker.page_tags import PLACE_LISTS, SITE, STANCES, AtVersions, depends_on
 from tracker.text import day_label, day_labels
 
@@ -141,30 +138,15 @@ def map_page(request, *, fragment: bool = False):
     return render(request, template, context)
 
 
-# What the map's figure and what lies below it (maps/_figure.html, maps/_below.html) are drawn
-# from; the rest of their context is derived from these.
+# What the map's figure and what lies below it (maps/_figure.html, maps/_below.html) show
+# beside the drawing; the rest of their context is derived from these.
 DRAWN_FROM = ("as_of", "table", "area_table", "list_url", "geojson_url")
 
 
 def drawn_key(context: dict) -> str:
-    """The key the map and its tables are kept under once drawn: a digest of what they show, so
-    that after a change the map does not show (a statement in a place whose latest was already
-    today, a draft) it is not drawn again. Drawing 20,000 places' markers, the counties and the
-    tables took half the page's time without the page cache."""
-    drawing = context["map"]
-    shown = (
-        drawing.places,
-        drawing.areas,
-        drawing.view_box,
-        drawing.detail,
-        drawing.prefix,
-        drawing.map_id,
-        drawing.selected_states,
-        drawing.marker_size,
-        *(context[name] for name in DRAWN_FROM),
-    )
-    digest = hashlib.sha256(pickle.dumps(shown, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
-    return f"{release()}:{get_language()}:{digest[:40]}"
+    """The key the map and its tables are kept under once drawn. Drawing the markers, the
+    counties and the tables took half the page's time without the page cache."""
+    return context["map"].digest(*(context[name] for name in DRAWN_FROM))
 
 
 def _cached(filterset: MapFilter, context: str, kind: str, compute, *, may_lag: bool = False):

@@ -26,6 +26,8 @@ def day(value) -> str:
 # drawn larger on the canvas so that it is about as large on screen.
 SMALL_MAP_MARKERS = 100
 SMALL_MARKER_SIZE = 14
+# How long the drawn map is kept under the digest of what it shows (maps/_drawn.html).
+DRAWN_SECONDS = 3600
 
 
 @register.inclusion_tag("maps/_small_map.html", takes_context=True)
@@ -53,7 +55,13 @@ def us_map(context, jurisdictions=None, *, map_id: str = "home-map"):
         marker_size=SMALL_MARKER_SIZE,
         remember=remember,
     )
-    return {"map": drawing, "small": True, "map_url": reverse("maps:map")}
+    return {
+        "map": drawing,
+        "small": True,
+        "map_url": reverse("maps:map"),
+        "drawn_key": drawing.digest(),
+        "drawn_seconds": DRAWN_SECONDS,
+    }
 
 
 def _every_place_remembered(request, kind: str, compute, *, may_lag: bool = False):

@@ -95,6 +95,25 @@ def test_a_change_the_map_shows_draws_it_again(client, places, drawn):  # noqa: 
 HOME = "/"
 
 
+def test_a_change_the_home_pages_map_does_not_show_leaves_it_as_drawn(
+    client,
+    places,  # noqa: F811
+    drawn,
+):
+    small = "maps/_small_figure.html"
+    client.get(HOME)
+    said(places["springfield-il"], on=JAN_2017)
+
+    del drawn[:]
+    client.get(HOME)
+    assert small not in drawn
+
+    stance(places["springfield-il"], "refuses", datetime.date(2024, 3, 1))
+    del drawn[:]
+    assert markers(client.get(HOME))["springfield-il"].stance == "refuses"
+    assert small in drawn
+
+
 def test_the_home_pages_map_is_reused_until_a_stance_changes(client, places):  # noqa: F811
     first, first_page = queries_and_page(client, HOME)
     second, second_page = queries_and_page(client, HOME)
