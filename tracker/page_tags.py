@@ -111,6 +111,13 @@ class AtVersions:
     def __init__(self, tags: Iterable[str]):
         self.signature = tags_signature(tags)
 
+    @classmethod
+    def of(cls, versions: dict[str, int]) -> "AtVersions":
+        """At versions read already (before the request's first query, as they must be)."""
+        at = cls.__new__(cls)
+        at.signature = signature_of(versions)
+        return at
+
     def key(self, name: str) -> str:
         """A cache key for `name` at these versions: a change to one of those records gives a
         new key, and the old entry is never read again."""

@@ -72,6 +72,8 @@ def map_page(request, *, fragment: bool = False):
     depends_on(request, *PLACE_LISTS)
     template = "maps/_fragment.html" if fragment else "maps/map.html"
     filterset = MapFilter(request.GET, queryset=map_queryset(), request=request)
+    # Before any query, as a list's (FacetedListView.get): what is kept at them is never older.
+    versions = filterset.read_versions()
     today = timezone.localdate()
     context = {
         "filterset": filterset,
@@ -105,9 +107,8 @@ def map_page(request, *, fragment: bool = False):
     else:
         # The nation's days follow the stances and the federal records (SITE) alone, so they
         # are kept while statements are published: a query of 15 ms on each publish otherwise.
-        changes = AtVersions({SITE, STANCES}).computed(
-            f"map:change-days:{today}", stance_change_dates
-        )
+        stance_versions = AtVersions.of({tag: versions[tag] for tag in (SITE, STANCES)})
+        changes = stance_versions.computed(f"map:change-days:{today}", stance_change_dates)
     change_dates = [day for day in changes if day <= today]
     previous_change, next_change = neighbouring_changes(change_dates, shown_day, today)
     without_as_of = request.GET.copy()
