@@ -76,8 +76,8 @@ MAX_PAGE = 200
 class SortedRowsPaginator(Paginator):
     """A Paginator of rows built only when read (a SimpleLazyObject): building a list's query,
     its annotations above all, cost a third of a place list's time, and a page whose rows are
-    kept (tracker/fragments.py) never reads it. The rows are always sorted (every sort ends
-    with the primary key), so the check that they are is skipped, as it would build them."""
+    kept (tracker/fragments.py) never reads it. The rows are always sorted (the filter set's
+    `sort` orders them), so the check that they are is skipped, as it would build them."""
 
     def _check_object_list_is_ordered(self):
         pass
