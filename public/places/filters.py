@@ -154,10 +154,12 @@ class JurisdictionFilter(FacetedFilterSet):
         "event": FacetSpec("targeted_by_events__slug", ("targeted_by_events__name",)),
     }
     sort_orders = {
-        "name": ("name", "state"),
-        "state": ("state", "name"),
-        "population": (F("population").desc(nulls_last=True), "name"),
-        "latest": (F("latest_statement_on").desc(nulls_last=True), "name", "state"),
+        # Each ends with the primary key, so that two places of one name never swap between
+        # pages of the list or between the list and its download.
+        "name": ("name", "state", "pk"),
+        "state": ("state", "name", "pk"),
+        "population": (F("population").desc(nulls_last=True), "name", "pk"),
+        "latest": (F("latest_statement_on").desc(nulls_last=True), "name", "state", "pk"),
     }
     default_sort = "name"
 

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cities.models import Jurisdiction, State
+
 from .conftest import csv_rows, json_rows, names, rows_of, text
 
 CITIES = reverse("cities:list")
@@ -221,3 +223,25 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(client, jurisdiction_
     rows = csv_rows(client.get(CITIES, {"format": "csv"}))
 
     assert {r["name"] for r in rows} == {'\'=HYPERLINK("http://evil")', "'@SUM(1)"}
+
+
+def test_places_of_one_name_and_no_population_keep_their_order_from_page_to_page(
+    client, jurisdiction_factory
+):
+    """Sorted by population, the places none is known for tie on it and on their name: the
+    list breaks the tie the same way on every page, by when each was entered."""
+    states = [code for code, _ in State.choices][:51]
+    franklins = [
+        jurisdiction_factory(name="Franklin", state=state, population=None) for state in states
+    ]
+    # Rewritten rows move to the end of PostgreSQL's table: without a tie-breaker they would
+    # come out of the sort in that order.
+    Jurisdiction.objects.filter(pk__in=[place.pk for place in franklins[:20]]).update(
+        population=None
+    )
+    query = {"q": "Franklin", "sort": "population"}
+
+    first = rows_of(client.get(CITIES, query))
+    second = rows_of(client.get(CITIES, query | {"page": 2}))
+
+    assert [place.pk for place in first + second] == [place.pk for place in franklins]
