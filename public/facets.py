@@ -1,27 +1,23 @@
 """Faceted filtering for the public lists: what can be filtered, counted and sorted, the count of
-each facet's choices under the other active filters, and the active filters as removable chips.
+each facet's choices under the other active filters, kept per filters and versions of the records.
 
-The list pages (`public.listing`) build on this; the map and the API reuse the filters.
+Made of the parts in `public.filter_parts`; what is active, as chips and words, is
+`public.active_filters`. The list pages (`public.listing`) build on this; the map and the API
+reuse the filters.
 """
 
 import copy
 import hashlib
 import time
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import django_filters
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
 from django.db.models import Count
-from django.http import QueryDict
-from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
-from django.utils.text import slugify
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 from tracker.fragments import release
 from tracker.local_first import versioned_cache
@@ -34,7 +30,18 @@ from tracker.page_tags import (
     tag_versions,
 )
 
-Q_MAX_LENGTH = 200
+from .active_filters import ActiveFilters
+from .filter_parts import (
+    ChoicesReadOnce,
+    CopiedLightly,
+    Facet,
+    FacetOption,
+    FacetSpec,
+    SortFilter,
+    collation_key,
+    no_records,
+)
+
 # Choices from a model (places, officials, events) beyond this many are left out of a facet,
 # the most frequent kept: at national scale a search matches thousands of places.
 FACET_MODEL_OPTIONS = 30
@@ -46,146 +53,7 @@ LIST_CACHE_SECONDS = 3600
 COMPUTING_WAIT_SECONDS = 2
 
 
-class SortFilter(django_filters.ChoiceFilter):
-    """A sort choice: validated with the other filters, applied by `FacetedFilterSet.sort`."""
-
-    def filter(self, qs, value):
-        return qs
-
-
-def search_text_filter(*, method: str | None = None, field_name: str | None = None, label: str):
-    """A `q` filter that refuses over-long text with a message instead of a slow query."""
-    kwargs = (
-        {"method": method} if method else {"field_name": field_name, "lookup_expr": "icontains"}
-    )
-    return django_filters.CharFilter(
-        label=label,
-        max_length=Q_MAX_LENGTH,
-        error_messages={
-            "max_length": "Search text is limited to %(limit_value)d characters "
-            "(this one has %(show_value)d). Shorten it and search again."
-        },
-        **kwargs,
-    )
-
-
-def collation_key(label: str) -> str:
-    """A label's place in alphabetical order: accents and case aside ("Míchigan" by "Michigan")."""
-    return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
-
-
-@dataclass(frozen=True)
-class FacetSpec:
-    """How to count one filter's choices: group by `value` (a values() path), label each group
-    from `label_fields` (paths, joined by ", ") or from the filter's choices."""
-
-    value: str
-    label_fields: tuple[str, ...] = ()
-    show_zero: bool = False  # list every choice, even those no row has (small enumerations)
-    # Count distinct rows: needed only when a filter or the value joins a to-many relation.
-    distinct: bool = True
-    # Order the choices by their label as the reader reads it ("Nueva York" among the N's in
-    # Spanish), accents aside, instead of in the choices' own order.
-    alphabetical: bool = False
-    # Another facet each of whose groups falls in one of this one's (a place is in one state and
-    # has one stance): while neither filter is set both are counted under the same filters, so
-    # this one's counts are summed from that one's groups instead of counted again.
-    summed_from: str = ""
-
-
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    name: str
-    label: str
-    multiple: bool
-    options: list[FacetOption]
-    errors: list[str] = field(default_factory=list)
-    hidden: int = 0  # choices with a count left out (beyond FACET_MODEL_OPTIONS)
-    total: int = 0  # the rows counted, shown or not
-
-    @property
-    def any_selected(self) -> bool:
-        return any(option.selected for option in self.options)
-
-
-class ChoicesReadOnce(BaseChoiceIterator):
-    """A filter's choices read from the records the first time anything needs them (one
-    query), then kept for the request; subclasses say how in `read()`. Installed per filter set
-    by `FacetedFilterSet.read_choices_once`."""
-
-    def __init__(self):
-        self.loaded: list[tuple[str, str]] | None = None
-
-    def __deepcopy__(self, memo):
-        # The form copies its fields; the copy must share what this request already read.
-        return self
-
-    def read(self) -> list[tuple[str, str]]:
-        raise NotImplementedError
-
-    def load(self) -> list[tuple[str, str]]:
-        if self.loaded is None:
-            self.loaded = self.read()
-        return self.loaded
-
-    def __iter__(self):
-        yield from self.load()
-
-    def __len__(self):
-        return len(self.load())
-
-
-class CopiedLightly(dict):
-    """The filters of a filter set class, or the fields of its form, which every request copies
-    (deepcopy) before it changes them: copied with their lists of choices shared, and their
-    querysets cloned rather than copied whole. No request changes such a list in place (one that
-    needs other choices gives its copy a new list), and a clone is what a form field makes of a
-    queryset anyway; copying them was half the copy's time, a tenth of a cached list's."""
-
-    def __deepcopy__(self, memo):
-        for item in self.values():
-            for choices in _choice_lists(item):
-                memo[id(choices)] = choices
-            queryset = getattr(item, "extra", {}).get("queryset")
-            if isinstance(queryset, models.QuerySet):
-                memo[id(queryset)] = queryset.all()
-        return {name: copy.deepcopy(item, memo) for name, item in self.items()}
-
-
-def _choice_lists(item) -> list:
-    """The lists of choices a filter (in its `extra`) or a form field (its own and its widget's,
-    some wrapped in an iterator that holds the list as `choices`) refers to."""
-    candidates = [
-        getattr(item, "extra", {}).get("choices"),
-        getattr(item, "_choices", None),
-        getattr(getattr(item, "widget", None), "choices", None),
-    ]
-    candidates += [getattr(candidate, "choices", None) for candidate in candidates]
-    return [choices for choices in candidates if isinstance(choices, list | tuple)]
-
-
-def no_records(value) -> bool:
-    """A filter by records left out (its value an empty queryset) filters nothing. Said without
-    asking the queryset, which would compile its SQL to find it empty (a millisecond a request)."""
-    return isinstance(value, models.QuerySet) and value.query.is_empty()
-
-
-@dataclass
-class Chip:
-    label: str
-    value: str
-    remove_url: str
-
-
-class FacetedFilterSet(django_filters.FilterSet):
+class FacetedFilterSet(ActiveFilters, django_filters.FilterSet):
     """A FilterSet that also counts each facet's choices under the other active filters.
 
     Subclasses set `facets = {filter name: FacetSpec}` and `sort_orders = {sort value: ordering}`
@@ -492,78 +360,6 @@ class FacetedFilterSet(django_filters.FilterSet):
         ):
             return None
         return list(flt.extra.get("choices") or [])
-
-    # -- what is active -------------------------------------------------------------------------
-    def active(self) -> list[tuple[str, str, str]]:
-        """(filter name, value as in the address, label) of each active filter value."""
-        if hasattr(self, "_active"):
-            return self._active
-        self.form.is_valid()
-        result = []
-        for name, value in self.form.cleaned_data.items():
-            flt = self.filters[name]
-            if isinstance(flt, SortFilter) or value in (None, "", [], ()):
-                continue
-            values = list(value) if isinstance(value, models.QuerySet | list | tuple) else [value]
-            for item in values:
-                result.append((name, self._raw(flt, item), self._label(flt, item)))
-        self._active = result
-        return result
-
-    def selected_values(self, name: str) -> set[str]:
-        return {raw for fname, raw, _ in self.active() if fname == name}
-
-    def selected_labels(self, name: str) -> dict[str, str]:
-        return {raw: label for fname, raw, label in self.active() if fname == name}
-
-    @staticmethod
-    def _raw(flt, item) -> str:
-        if isinstance(item, models.Model):
-            return str(getattr(item, flt.field.to_field_name or "pk"))
-        if hasattr(item, "isoformat"):
-            return item.isoformat()
-        return str(item)
-
-    @staticmethod
-    def _label(flt, item) -> str:
-        if isinstance(item, models.Model):
-            return str(item)
-        choices = flt.extra.get("choices")
-        if choices:
-            return str(dict(choices).get(item, item))
-        if hasattr(item, "isoformat"):
-            return item.isoformat()
-        return str(item)
-
-    def chips(self, query: QueryDict) -> list[Chip]:
-        """One removable chip per active filter value; its link drops that value and the page."""
-        chips = []
-        for name, raw, label in self.active():
-            remaining = query.copy()
-            remaining.pop("page", None)
-            values = [v for v in query.getlist(name) if v != raw]
-            remaining.setlist(name, values) if values else remaining.pop(name, None)
-            chips.append(Chip(str(self.filters[name].label), label, "?" + remaining.urlencode()))
-        return chips
-
-    def file_stem(self) -> str:
-        """`city-chicago-il-stance-refuses`: the active filters, for a download's file name."""
-        parts = []
-        for name, raw, _ in self.active():
-            piece = slugify(raw)[:40]
-            if parts and parts[-2:-1] == [name]:
-                parts[-1] += f"-{piece}"
-            else:
-                parts += [name, piece]
-        return "-".join(slugify(p) for p in parts)[:120].strip("-")
-
-    def describe(self) -> str:
-        """ "City: Chicago, IL; Stance: Refuses cooperation" for titles and feeds."""
-        grouped: dict[str, list[str]] = {}
-        for name, _, label in self.active():
-            grouped.setdefault(str(self.filters[name].label), []).append(label)
-        either = f" {gettext('or')} "
-        return "; ".join(f"{k}: {either.join(v)}" for k, v in grouped.items())
 
 
 def _summed(rows: list[dict], spec: FacetSpec) -> list[dict]:

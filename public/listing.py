@@ -28,20 +28,18 @@ from tracker.fragments import KnownRows, by_pk, kept_rows
 from tracker.page_tags import depends_on
 
 from . import downloads, kept_order
-from .facets import (
-    FACET_MODEL_OPTIONS,
-    LIST_CACHE_SECONDS,
+from .facets import FACET_MODEL_OPTIONS, LIST_CACHE_SECONDS, FacetedFilterSet
+from .filter_errors import filter_errors, filter_errors_text
+from .filter_parts import (
     Q_MAX_LENGTH,
     Chip,
     ChoicesReadOnce,
     Facet,
-    FacetedFilterSet,
     FacetOption,
     FacetSpec,
     SortFilter,
     search_text_filter,
 )
-from .filter_errors import filter_errors, filter_errors_text
 
 # The filtering names, still importable from here (the list pages, the map and the API use them).
 __all__ = [

@@ -5,7 +5,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from public.facets import Facet, FacetOption
+from public.filter_parts import Facet, FacetOption
 
 
 @pytest.mark.parametrize(("language", "shown"), [("en", "(20,339)"), ("es", "(20.339)")])
