@@ -103,6 +103,10 @@ class LegendRow:
     states: int
 
 
+# How long a map's drawn parts are kept under the digest of what they show (Drawing.digest).
+DRAWN_SECONDS = 3600
+
+
 @dataclass
 class Drawing:
     """Everything a map template needs, rendered on first use."""

@@ -9,12 +9,11 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
 from cities.models import Jurisdiction
-from public.facets import LIST_CACHE_SECONDS
 from public.filter_errors import filter_errors
 from tracker.page_tags import PLACE_LISTS, SITE, STANCES, AtVersions, depends_on
 from tracker.text import day_label, day_labels
 
-from .drawing import draw
+from .drawing import DRAWN_SECONDS, draw
 from .filters import EARLIEST_AS_OF, MapFilter
 from .geojson import feature_collection
 from .stances import stance_change_dates, with_published_records
@@ -135,7 +134,7 @@ def map_page(request, *, fragment: bool = False):
         "list_url": _with_query(reverse("cities:list"), without_as_of.urlencode()),
         "geojson_url": _with_query(reverse("maps:geojson"), request.GET.urlencode()),
     }
-    context |= {"drawn_key": drawn_key(context), "drawn_seconds": LIST_CACHE_SECONDS}
+    context |= {"drawn_key": drawn_key(context), "drawn_seconds": DRAWN_SECONDS}
     return render(request, template, context)
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from public.maps.areas import area_jurisdictions
-from public.maps.drawing import draw
+from public.maps.drawing import DRAWN_SECONDS, draw
 from public.maps.outlines import Detail
 from public.maps.stances import with_published_records, with_stance_on
 from tracker.page_tags import PLACE_LISTS, computed_at_versions
@@ -26,8 +26,6 @@ def day(value) -> str:
 # drawn larger on the canvas so that it is about as large on screen.
 SMALL_MAP_MARKERS = 100
 SMALL_MARKER_SIZE = 14
-# How long the drawn map is kept under the digest of what it shows (maps/_drawn.html).
-DRAWN_SECONDS = 3600
 
 
 @register.inclusion_tag("maps/_small_map.html", takes_context=True)
