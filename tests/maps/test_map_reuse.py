@@ -3,6 +3,7 @@ filters and versions of the records: a second reader costs fewer queries and see
 and a stance published since shows at once."""
 
 import datetime
+import gzip
 import re
 import time
 from unittest import mock
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cities.models import Jurisdiction
+from tracker import kept_parts
 
 from .helpers import legend_counts, markers
 from .test_map_page import JAN_2017, MAP, place, places, said, stance  # noqa: F401
@@ -214,3 +216,21 @@ def test_while_editors_publish_the_national_census_may_lag_but_the_colours_do_no
     with mock.patch("time.time", return_value=now + 61):
         after = client.get(url)
     assert legend_counts(after)["refuses"] == refusing + 1
+
+
+def test_the_maps_figure_is_sent_compressed_as_kept_and_reads_as_the_page(client, places):  # noqa: F811
+    plain = client.get(MAP).content
+    spliced = []
+
+    def splices_seen(request, body):
+        spliced.append(kept_parts.splices(request, body))
+        return spliced[-1]
+
+    with mock.patch("tracker.compression.splices", splices_seen):
+        first = client.get(MAP, HTTP_ACCEPT_ENCODING="gzip")
+        second = client.get(MAP, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert gzip.decompress(first.content) == plain
+    assert gzip.decompress(second.content) == plain
+    assert [len(parts) for parts in spliced] == [1, 1]  # the figure; the tables are small
+    assert spliced[1][0].deflated in second.content
