@@ -1,3 +1,4 @@
+import bisect
 import datetime
 import functools
 
@@ -6,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import json_script
 from django.utils.translation import gettext
 
 from cities.models import Jurisdiction
@@ -34,18 +36,22 @@ def map_queryset():
 def neighbouring_changes(
     changes: list[datetime.date], day: datetime.date, today: datetime.date
 ) -> tuple[datetime.date | None, datetime.date | None]:
-    """The days to show for "the map before this" and "the next change", or None.
+    """The days to show for "the map before this" and "the next change", or None; `changes`
+    in order (a few thousand at the national view: found by bisection, not read through).
 
     The map on `day` is the one that began on the last change on or before it; the view before
     it began on the change before that (or, before the first change, the day before it).
     """
-    started = max((c for c in changes if c <= day), default=None)
+    on_or_before = bisect.bisect_right(changes, day)
+    started = changes[on_or_before - 1] if on_or_before else None
     previous = None
     if started is not None:
-        previous = max((c for c in changes if c < started), default=None)
+        previous = changes[on_or_before - 2] if on_or_before > 1 else None
         if previous is None and started - datetime.timedelta(days=1) >= EARLIEST_AS_OF:
             previous = started - datetime.timedelta(days=1)
-    following = min((c for c in changes if day < c <= today), default=None)
+    following = changes[on_or_before] if on_or_before < len(changes) else None
+    if following is not None and following > today:
+        following = None
     return previous, following
 
 
@@ -108,7 +114,7 @@ def map_page(request, *, fragment: bool = False):
         # are kept while statements are published: a query of 15 ms on each publish otherwise.
         stance_versions = AtVersions.of({tag: versions[tag] for tag in (SITE, STANCES)})
         changes = stance_versions.computed(f"map:change-days:{today}", stance_change_dates)
-    change_dates = [day for day in changes if day <= today]
+    change_dates = changes[: bisect.bisect_right(changes, today)]
     previous_change, next_change = neighbouring_changes(change_dates, shown_day, today)
     without_as_of = request.GET.copy()
     without_as_of.pop("as_of", None)
@@ -123,8 +129,11 @@ def map_page(request, *, fragment: bool = False):
         "shown_day": shown_day,
         "previous_change": previous_change,
         "next_change": next_change,
-        # Labelled in the reader's language, which the key names.
-        "slider_stops": remember("slider-stops", lambda: slider_stops(change_dates, today)),
+        # Labelled in the reader's language, which the key names; kept as the page shows them.
+        "slider_stops_script": remember(
+            "slider-stops",
+            lambda: json_script(slider_stops(change_dates, today), "map-slider-stops"),
+        ),
         "fragment_url": reverse("maps:fragment"),
         # At the national view the list, not a table of the largest few, stands in for them.
         "table": None if drawing.places.thinned or len(markers) > TABLE_MAX_ROWS else markers,
